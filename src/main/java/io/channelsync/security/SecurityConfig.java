@@ -1,0 +1,78 @@
+package io.channelsync.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
+ * prove themselves with their signatures. Stateless: no sessions, no CSRF (no cookies are used).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider,
+                                    SecurityProperties properties, ObjectMapper json) throws Exception {
+        if (properties.operatorKeys().isEmpty()) {
+            log.warn("No operator keys configured (CHANNEL_SYNC_SECURITY_OPERATOR_KEYS): only agency keys can call the API");
+        }
+        AuthenticationEntryPoint unauthorized = (request, response, e) ->
+                writeError(response, json, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                        "a valid API key is required: Authorization: Bearer <key>");
+
+        AuthenticationFilter bearer = new AuthenticationFilter(new ProviderManager(provider), request -> {
+            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return null; // no key: the authorization rules below answer 401
+            }
+            return new BearerKeyAuthentication(header.substring(7).trim());
+        });
+        bearer.setSuccessHandler((request, response, authentication) ->
+                request.setAttribute(Caller.REQUEST_ATTRIBUTE, authentication.getPrincipal()));
+        bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
+
+        return http
+                .csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(bearer, BasicAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler((request, response, denied) -> writeError(response, json,
+                                HttpServletResponse.SC_FORBIDDEN, "forbidden", "this key may not do that")))
+                .authorizeHttpRequests(auth -> auth
+                        // platform-http answers on an async dispatch; the original request was already authorised
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/api/v1/webhooks/**").permitAll()
+                        .requestMatchers("/api/v1/**").authenticated()
+                        .anyRequest().permitAll())
+                .build();
+    }
+
+    static void writeError(HttpServletResponse response, ObjectMapper json, int status, String error, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), Map.of("error", error, "message", message));
+    }
+}
