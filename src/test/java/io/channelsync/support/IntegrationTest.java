@@ -1,0 +1,79 @@
+package io.channelsync.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.channelsync.ChannelSyncApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * Base of every integration test: the whole service (real Camel routes from routes/, real HTTP on a
+ * random port, real PostgreSQL: the embedded one, or the server DATABASE_URL names) and one
+ * WireMock server standing in for the channels' APIs.
+ * <p>
+ * Keep the configuration here and only here: every subclass then shares one cached Spring context,
+ * so background routes of one context never race the tests of another. Tests isolate their data by
+ * creating their own agency through {@link TestData}, not by truncating tables.
+ */
+@CamelSpringBootTest
+@DisableJmx(false) // integration engineers control routes over JMX; the tests do too
+// The root application.yaml outranks any application-test.yaml on the classpath; an additional
+// location outranks it, so the test settings really apply.
+@SpringBootTest(classes = ChannelSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.additional-location=classpath:/application-test.yaml")
+@ActiveProfiles("test")
+public abstract class IntegrationTest {
+
+    /** The channel APIs (Airbnb under /airbnb, Booking.com under /booking), one per test JVM. */
+    protected static final WireMockServer CHANNELS = startChannels();
+
+    public static final String OPERATOR_KEY = "test-operator-key";
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected CamelContext camel;
+
+    @Autowired
+    protected TestData data;
+
+    protected ApiClient api;
+
+    @DynamicPropertySource
+    static void testProperties(DynamicPropertyRegistry registry) {
+        registry.add("channel-sync.channels.airbnb.base-url", () -> CHANNELS.baseUrl() + "/airbnb");
+        registry.add("channel-sync.channels.booking-com.base-url", () -> CHANNELS.baseUrl() + "/booking");
+        TestDatabase.fromEnvironment().ifPresent(db -> {
+            registry.add("spring.datasource.url", db::jdbcUrl);
+            registry.add("spring.datasource.username", db::username);
+            registry.add("spring.datasource.password", db::password);
+        });
+    }
+
+    @BeforeEach
+    void resetChannelsAndClient() {
+        CHANNELS.resetAll();
+        api = new ApiClient("http://127.0.0.1:" + port);
+    }
+
+    private static WireMockServer startChannels() {
+        WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "wiremock-stop"));
+        return server;
+    }
+}
