@@ -1,0 +1,34 @@
+# channel-sync: the verbs a newcomer needs. `make help` lists them.
+MVN       ?= mvn -B -ntp
+JAR       := target/channel-sync.jar
+SERVER_PORT ?= 8080
+JMX_PORT  ?= 9010
+# JConsole / VisualVM: connect to localhost:$(JMX_PORT) (local only, no auth: a developer setting)
+JMX_OPTS  := -Dcom.sun.management.jmxremote.port=$(JMX_PORT) -Dcom.sun.management.jmxremote.rmi.port=$(JMX_PORT) \
+             -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false \
+             -Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1
+SOURCES   := pom.xml $(shell find src/main -type f 2>/dev/null)
+
+.DEFAULT_GOAL := help
+.PHONY: help run dev test build clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+run: $(JAR) ## build if needed, then run on the embedded PostgreSQL (port $$SERVER_PORT, default 8080; JMX on 9010)
+	SERVER_PORT=$(SERVER_PORT) java $(JMX_OPTS) -jar $(JAR)
+
+dev: ## run from source with Camel route reload: edit routes/*.camel.yaml and watch them reload
+	$(MVN) spring-boot:run -Dspring-boot.run.jvmArguments="$(JMX_OPTS)" \
+	  -Dspring-boot.run.arguments="--camel.main.routes-reload-enabled=true --camel.main.routes-reload-directory=routes --camel.main.routes-reload-pattern=*.camel.yaml"
+
+test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABASE_URL)
+	$(MVN) verify
+
+build: $(JAR) ## build the runnable jar (target/channel-sync.jar), skipping tests
+
+$(JAR): $(SOURCES)
+	$(MVN) -DskipTests package
+
+clean: ## remove build output (keeps data/, the embedded database)
+	$(MVN) -q clean
