@@ -10,7 +10,7 @@ JMX_OPTS  := -Dcom.sun.management.jmxremote.port=$(JMX_PORT) -Dcom.sun.managemen
 SOURCES   := pom.xml $(shell find src/main -type f 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test build clean
+.PHONY: help run dev test bench build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ dev: ## run from source with Camel route reload: edit routes/*.camel.yaml and wa
 
 test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABASE_URL)
 	$(MVN) verify
+
+bench: ## run the benchmarks (src/test/java/**/*Benchmark.java); each prints its figures and a same-run reference
+	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
 
 build: $(JAR) ## build the runnable jar (target/channel-sync.jar), skipping tests
 
