@@ -32,8 +32,8 @@ public final class ApiKeys {
         }
     }
 
-    /** The part of a key that is safe to show in logs and listings. */
+    /** The part of a key that is safe to show in logs and listings: at most a quarter of it, 12 characters at most. */
     public static String prefix(String key) {
-        return key.length() <= PREFIX_LENGTH ? key.substring(0, Math.min(4, key.length())) : key.substring(0, PREFIX_LENGTH);
+        return key.substring(0, Math.min(PREFIX_LENGTH, key.length() / 4));
     }
 }
