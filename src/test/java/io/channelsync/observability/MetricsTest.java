@@ -1,0 +1,40 @@
+package io.channelsync.observability;
+
+import io.channelsync.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MetricsTest extends IntegrationTest {
+
+    @Test
+    void prometheusExposesTheBusinessMetrics() {
+        String scrape = api.get("/actuator/prometheus", null).body();
+        assertThat(scrape).contains("channelsync_webhooks_total{", "channelsync_sync_jobs{", "channelsync_sync_retries_total",
+                "channelsync_deadletters_open", "channelsync_reconciliation_discrepancies_total{");
+    }
+
+    @Test
+    void deadLettersOpenMovesWhenADeadLetterIsRecorded() {
+        double before = value("channelsync_deadletters_open");
+        jdbc.update("insert into deadletters (source_route, source, exception_class, exception_message) "
+                + "values ('test', 'sync', 'java.io.IOException', 'channel down')");
+        assertThat(value("channelsync_deadletters_open")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void queueDepthIsPartOfHealth() {
+        String health = api.get("/actuator/health", null).body();
+        assertThat(health).contains("\"queues\"");
+    }
+
+    private double value(String metric) {
+        String scrape = api.get("/actuator/prometheus", null).body();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape);
+        assertThat(m.find()).as("metric %s in the scrape", metric).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
