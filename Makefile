@@ -9,6 +9,21 @@ JMX_OPTS  := -Dcom.sun.management.jmxremote.port=$(JMX_PORT) -Dcom.sun.managemen
              -Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1
 SOURCES   := pom.xml $(shell find src/main -type f 2>/dev/null)
 
+# With no real channel configured, `make run` serves the local channel sandbox (profile "sandbox")
+# and points both channels at it, with development-only webhook secrets and operator key that
+# `make demo` uses too. Set CHANNEL_SYNC_CHANNELS_*_BASE_URL to talk to real channels instead.
+DEMO_OPERATOR_KEY  ?= sandbox-operator-key
+DEMO_AIRBNB_SECRET ?= sandbox-airbnb-secret
+DEMO_BOOKING_SECRET ?= whsec_c2FuZGJveC1ib29raW5nLWNvbS1zZWNyZXQ=
+ifeq ($(CHANNEL_SYNC_CHANNELS_AIRBNB_BASE_URL)$(CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL),)
+RUN_ENV := SPRING_PROFILES_ACTIVE=sandbox \
+  CHANNEL_SYNC_CHANNELS_AIRBNB_BASE_URL=http://127.0.0.1:$(SERVER_PORT)/sandbox/airbnb \
+  CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL=http://127.0.0.1:$(SERVER_PORT)/sandbox/booking_com \
+  CHANNEL_SYNC_WEBHOOKS_AIRBNB_SECRETS=$${CHANNEL_SYNC_WEBHOOKS_AIRBNB_SECRETS:-$(DEMO_AIRBNB_SECRET)} \
+  CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_SECRETS=$${CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_SECRETS:-$(DEMO_BOOKING_SECRET)} \
+  CHANNEL_SYNC_SECURITY_OPERATOR_KEYS=$${CHANNEL_SYNC_SECURITY_OPERATOR_KEYS:-$(DEMO_OPERATOR_KEY)}
+endif
+
 .DEFAULT_GOAL := help
 .PHONY: help run dev test bench build clean
 
@@ -16,7 +31,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
 run: $(JAR) ## build if needed, then run on the embedded PostgreSQL (port $$SERVER_PORT, default 8080; JMX on 9010)
-	SERVER_PORT=$(SERVER_PORT) java $(JMX_OPTS) -jar $(JAR)
+	SERVER_PORT=$(SERVER_PORT) $(RUN_ENV) java $(JMX_OPTS) -jar $(JAR)
 
 dev: ## run from source with Camel route reload: edit routes/*.camel.yaml and watch them reload
 	$(MVN) spring-boot:run -Dspring-boot.run.jvmArguments="$(JMX_OPTS)" \

@@ -7,6 +7,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,12 +27,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * creating their own agency through {@link TestData}, not by truncating tables.
  */
 @CamelSpringBootTest
+@AutoConfigureObservability(tracing = false) // tests read /actuator/prometheus, which Boot tests turn off by default
 @DisableJmx(false) // integration engineers control routes over JMX; the tests do too
 // The root application.yaml outranks any application-test.yaml on the classpath; an additional
 // location outranks it, so the test settings really apply.
 @SpringBootTest(classes = ChannelSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.additional-location=classpath:/application-test.yaml")
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "sandbox"}) // the sandbox answers under /sandbox/**; channel base URLs still point at WireMock
 public abstract class IntegrationTest {
 
     /** The channel APIs (Airbnb under /airbnb, Booking.com under /booking), one per test JVM. */

@@ -1,0 +1,75 @@
+package io.channelsync.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.support.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local channel sandbox answers like a channel, remembers what it was sent, and fails as told. */
+class ChannelSandboxTest extends IntegrationTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    @AfterEach
+    void forgetEverything() {
+        api.delete("/sandbox/requests", null);
+    }
+
+    @Test
+    void recordsTheCalendarItWasSent() throws Exception {
+        String body = "{\"listing_id\":\"4242\",\"days\":[{\"date\":\"2026-12-01\",\"available\":false}]}";
+        assertThat(api.put("/sandbox/airbnb/v2/calendars/4242", null, body).statusCode()).isEqualTo(200);
+
+        JsonNode recorded = json.readTree(api.get("/sandbox/requests?channel=airbnb", null).body());
+        assertThat(recorded).hasSize(1);
+        assertThat(recorded.get(0).path("path").asText()).isEqualTo("/v2/calendars/4242");
+        assertThat(recorded.get(0).path("body").asText()).isEqualTo(body);
+    }
+
+    @Test
+    void failsAtTheConfiguredRate() {
+        api.put("/sandbox/faults", null, "{\"error_rate\": 0.3}");
+        int calls = 400;
+        int failed = 0;
+        for (int i = 0; i < calls; i++) {
+            if (api.put("/sandbox/airbnb/v2/calendars/77", null, "{}").statusCode() == 503) {
+                failed++;
+            }
+        }
+        // 30% of 400 is 120; the band is about four standard deviations wide, so this fails only if the rate is wrong
+        assertThat(failed).isBetween(84, 156);
+    }
+
+    @Test
+    void answersAFixedStatusForOneListingAndAnOutageForAll() {
+        api.put("/sandbox/faults", null, "{\"status_by_key\": {\"5150\": 400}}");
+        assertThat(api.put("/sandbox/airbnb/v2/calendars/5150", null, "{}").statusCode()).isEqualTo(400);
+        assertThat(api.put("/sandbox/airbnb/v2/calendars/5151", null, "{}").statusCode()).isEqualTo(200);
+
+        api.put("/sandbox/faults", null, "{\"outage_until\": \"" + Instant.now().plusSeconds(60) + "\"}");
+        var during = api.postRaw("/sandbox/booking_com/hotels/ota/OTA_HotelAvailNotif",
+                "<OTA_HotelAvailNotifRQ><AvailStatusMessages HotelCode=\"900\"/></OTA_HotelAvailNotifRQ>".getBytes(),
+                java.util.Map.of("Content-Type", "application/xml"));
+        assertThat(during.statusCode()).isEqualTo(503);
+        assertThat(during.body()).contains("<Errors>");
+    }
+
+    @Test
+    void issuesBookingComTokensAndQueuesReservationsForThePull() throws Exception {
+        JsonNode token = json.readTree(api.post("/sandbox/booking_com/token-based-authentication/exchange", null, "{}").body());
+        assertThat(token.path("jwt").asText()).startsWith("sandbox-jwt-");
+
+        api.post("/sandbox/booking_com/reservations", null, "{\"hotel_id\":\"900\",\"xml\":\"<HotelReservation ResStatus=\\\"Book\\\"/>\"}");
+        String pulled = api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif", null).body();
+        assertThat(pulled).contains("<HotelReservation ResStatus=\"Book\"/>");
+        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif", null).body())
+                .as("a pulled reservation is not pulled again").doesNotContain("HotelReservation ");
+    }
+}
