@@ -3,6 +3,8 @@ package io.channelsync.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.support.IntegrationTest;
+import io.channelsync.sync.SyncJobs;
+import org.springframework.beans.factory.annotation.Autowired;
 import io.channelsync.support.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +25,9 @@ class ChannelMappingApiTest extends IntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MAPPINGS = "/api/v1/channel-mappings";
+
+    @Autowired
+    SyncJobs syncJobs;
 
     @Test
     void aMappingMakesTheWholeRoundTripThroughTheDatabase() throws Exception {
@@ -120,6 +125,9 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
                 {"property_id": "%s", "platform": "booking_com", "listing_id": "1234567", "room_id": "12345-01"}""".formatted(property)),
                 "room_id", "digits_only");
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "platform": "booking_com", "listing_id": "1234567", "room_id": "%s"}""".formatted(property, "1".repeat(31))),
+                "room_id", "too_long");
     }
 
     @Test
@@ -147,6 +155,20 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(warning.path("field").asText()).isEqualTo("room_id");
         assertThat(warning.path("rule").asText()).isEqualTo("room_id_prefix");
         assertThat(warning.path("message").asText()).contains(hotel);
+    }
+
+    @Test
+    void patchingABookingComMappingToAirbnbNeedsTheRoomIdCleared() throws Exception {
+        var agency = data.agency();
+        UUID mapping = data.bookingComMapping(agency.id(), data.property(agency.id()), "2345678", "234567801");
+        String listing = TestData.uniqueListingId();
+        assertValidationError(api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), """
+                {"platform": "airbnb", "listing_id": "%s"}""".formatted(listing)), "room_id", "not_allowed");
+        var patched = api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), """
+                {"platform": "airbnb", "listing_id": "%s", "room_id": null}""".formatted(listing));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(jdbc.queryForMap("select platform, listing_id, room_id from channel_mappings where id = ?", mapping))
+                .containsEntry("platform", "airbnb").containsEntry("listing_id", listing).containsEntry("room_id", null);
     }
 
     @Test
@@ -281,8 +303,7 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(history.path("deleted_at").isNull()).isFalse();
         assertThat(JSON.readTree(api.get(MAPPINGS + "?include_deleted=true&property_id=" + property, agency.apiKey()).body())
                 .path("items")).hasSize(1);
-        assertThat(jdbc.queryForObject("select count(*) from channel_mappings where property_id = ? and sync_enabled and deleted_at is null",
-                Integer.class, property)).as("no live mapping left to sync").isZero();
+        assertThat(syncJobs.createForProperty(property, null, null, null, null, "test")).as("no sync job for a deleted mapping").isEmpty();
         assertThat(api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), "{\"sync_enabled\": true}").statusCode()).isEqualTo(404);
 
         var again = api.post(MAPPINGS, agency.apiKey(), """
