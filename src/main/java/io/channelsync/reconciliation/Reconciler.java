@@ -180,7 +180,7 @@ public class Reconciler {
         run.channel += fetched[0];
         flush(run, found);
         // PMS side: this property's bookings of this platform, page by page
-        UUID after = null;
+        PmsBooking after = null;
         while (true) {
             List<PmsBooking> page = pmsPage(run.agencyId, mapping, window, after);
             for (PmsBooking b : page) {
@@ -194,7 +194,7 @@ public class Reconciler {
             if (page.size() < config.pageSize()) {
                 break;
             }
-            after = page.get(page.size() - 1).id();
+            after = page.get(page.size() - 1);
         }
     }
 
@@ -227,16 +227,19 @@ public class Reconciler {
         return found;
     }
 
-    private List<PmsBooking> pmsPage(UUID agencyId, Mapping mapping, Window window, UUID after) {
+    /** One page of the property's bookings of the mapping's platform, keyset-paged on (check_in, id) along the (property_id, check_in) index. */
+    private List<PmsBooking> pmsPage(UUID agencyId, Mapping mapping, Window window, PmsBooking after) {
         return sql.query("select " + BOOKING_COLUMNS + """
                  from bookings
                 where property_id = :property and agency_id = :agency and platform = :platform
                   and ((check_out > :from and check_in <= :to) or updated_at >= :changedSince)
-                  and (cast(:after as uuid) is null or id > :after)
-                order by id limit :limit""",
+                  and (:first or (check_in, id) > (:afterCheckIn, :afterId))
+                order by check_in, id limit :limit""",
                 new MapSqlParameterSource("property", mapping.propertyId()).addValue("agency", agencyId)
                         .addValue("platform", mapping.platform()).addValue("from", window.from()).addValue("to", window.to())
-                        .addValue("changedSince", window.changedSince()).addValue("after", after)
+                        .addValue("changedSince", window.changedSince()).addValue("first", after == null)
+                        .addValue("afterCheckIn", after == null ? window.from() : after.checkIn())
+                        .addValue("afterId", after == null ? new UUID(0, 0) : after.id())
                         .addValue("limit", config.pageSize()),
                 (rs, i) -> booking(rs));
     }
