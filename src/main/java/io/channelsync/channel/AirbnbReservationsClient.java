@@ -1,0 +1,125 @@
+package io.channelsync.channel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the reservations Airbnb holds for a listing, page by page (used by reconciliation).
+ * <p>
+ * Request: {@code GET {channel-sync.channels.airbnb.base-url}/v2/reservations?listing_id={listing}&start_date=YYYY-MM-DD&end_date=YYYY-MM-DD&offset={n}&limit={page}}
+ * with header {@code X-Airbnb-API-Key: {api-key}} and {@code Accept: application/json}; no other header
+ * (nothing of an incoming request is forwarded). The first page has {@code offset=0}.
+ * <p>
+ * Answer (200): {@code {"reservations": [{"confirmation_code", "listing_id", "start_date", "end_date",
+ * "number_of_guests", "status_type" ("accepted"|"pending"|"cancelled"|"denied"),
+ * "expected_payout_amount_accurate", "host_currency", "guest_first_name", "guest_last_name"}],
+ * "next_offset": 50 | null}}. The next page is asked with {@code offset=next_offset} until it is null
+ * or absent. Status mapping: accepted → confirmed, pending → pending, cancelled and denied → cancelled.
+ * Any other status is a {@link ChannelCallException}.
+ */
+@Component
+public class AirbnbReservationsClient implements ReservationPages {
+
+    private final ChannelProperties properties;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    public AirbnbReservationsClient(ChannelProperties properties, ObjectMapper json) {
+        this.properties = properties;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+    }
+
+    @Override
+    public String platform() {
+        return "airbnb";
+    }
+
+    @Override
+    public void forEachPage(String listingId, String roomId, LocalDate from, LocalDate to, PageConsumer page) throws IOException {
+        int limit = 50;
+        Integer offset = 0;
+        int pages = 0;
+        while (offset != null) {
+            if (++pages > 10_000) {
+                throw new IOException("airbnb: more than 10000 reservation pages for listing " + listingId + "; giving up");
+            }
+            URI uri = URI.create(properties.airbnb().baseUrl() + "/v2/reservations?listing_id=" + enc(listingId)
+                    + "&start_date=" + from + "&end_date=" + to + "&offset=" + offset + "&limit=" + limit);
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(properties.requestTimeout())
+                    .header("X-Airbnb-API-Key", nullToEmpty(properties.airbnb().apiKey()))
+                    .header("Accept", "application/json")
+                    .GET().build();
+            HttpResponse<InputStream> response = send(request);
+            JsonNode body;
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new ChannelCallException("airbnb", response.statusCode(),
+                            "reservations answered HTTP " + response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
+                }
+                body = json.readTree(in);
+            }
+            List<ChannelReservation> reservations = new ArrayList<>();
+            for (JsonNode r : body.path("reservations")) {
+                reservations.add(reservation(r, listingId));
+            }
+            page.accept(reservations);
+            JsonNode next = body.path("next_offset");
+            offset = next.isNumber() && !reservations.isEmpty() ? next.asInt() : null;
+        }
+    }
+
+    private ChannelReservation reservation(JsonNode r, String listingId) throws IOException {
+        String code = r.path("confirmation_code").asText(null);
+        if (code == null || code.isBlank()) {
+            throw new IOException("airbnb: a reservation of listing " + listingId + " has no confirmation_code");
+        }
+        String status = switch (r.path("status_type").asText("")) {
+            case "accepted" -> "confirmed";
+            case "pending" -> "pending";
+            case "cancelled", "denied" -> "cancelled";
+            default -> throw new IOException("airbnb: reservation " + code + " has unknown status_type '" + r.path("status_type").asText() + "'");
+        };
+        String first = r.path("guest_first_name").asText("");
+        String last = r.path("guest_last_name").asText("");
+        return new ChannelReservation(code, r.path("listing_id").asText(listingId), null,
+                LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
+                status,
+                r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
+                r.hasNonNull("expected_payout_amount_accurate") ? new BigDecimal(r.get("expected_payout_amount_accurate").asText()) : null,
+                r.hasNonNull("host_currency") ? r.get("host_currency").asText() : null,
+                (first + " " + last).trim());
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading Airbnb reservations", e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

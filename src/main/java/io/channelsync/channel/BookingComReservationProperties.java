@@ -1,0 +1,18 @@
+package io.channelsync.channel;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Booking.com reservation reads used by reconciliation, beside {@link ChannelProperties.BookingCom}.
+ *
+ * @param missedReservationsPath path under the Booking.com base URL of the missed-reservations
+ *                               endpoint ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_MISSED_RESERVATIONS_PATH});
+ *                               empty: not read
+ */
+@ConfigurationProperties("channel-sync.channels.booking-com")
+public record BookingComReservationProperties(String missedReservationsPath) {
+
+    public boolean missedReservationsEnabled() {
+        return missedReservationsPath != null && !missedReservationsPath.isBlank();
+    }
+}

@@ -1,0 +1,144 @@
+package io.channelsync.reconciliation;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.channelsync.alert.AlertSigner;
+import io.channelsync.support.TestData;
+import io.channelsync.support.TestData.Agency;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.junit.jupiter.api.Test;
+
+import java.security.MessageDigest;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Quartz route: it does not start by itself in tests (auto-startup false, cron every second in
+ * application-test.yaml); each test starts it through the RouteController, waits for the run rows of
+ * its own agencies, and stops it again.
+ */
+class ReconciliationScheduleTest extends ReconciliationTestSupport {
+
+    static final String ROUTE = "reconciliation-schedule";
+    static final String ALERT_WEBHOOK = "/airbnb/test-alert-webhook";
+
+    record Mapped(Agency agency, UUID property, String listing) {
+    }
+
+    Mapped mapped() {
+        Agency agency = data.agency();
+        UUID property = data.property(agency.id());
+        String listing = TestData.uniqueListingId();
+        data.airbnbMapping(agency.id(), property, listing);
+        return new Mapped(agency, property, listing);
+    }
+
+    List<Map<String, Object>> scheduledRuns(UUID agency) {
+        return jdbc.queryForList("""
+                select id, status, started_at, finished_at, discrepancies, mappings_failed from reconciliation_runs
+                where agency_id = ? and trigger = 'schedule' order by started_at""", agency);
+    }
+
+    boolean finishedScheduledRuns(UUID agency, int atLeast) {
+        return scheduledRuns(agency).stream().filter(r -> r.get("finished_at") != null).count() >= atLeast;
+    }
+
+    @Test
+    void theScheduledJobReconcilesEachAgencyAndAnUnreachableChannelFailsOnlyItsAgency() throws Exception {
+        CHANNELS.stubFor(post(urlPathEqualTo(ALERT_WEBHOOK)).willReturn(aResponse().withStatus(204)));
+        Mapped clean = mapped();
+        Mapped drifting = mapped();
+        Mapped down = mapped();
+        String code = code();
+        booking(clean.agency().id(), clean.property(), "airbnb", code, TODAY.plusDays(5), TODAY.plusDays(7), "confirmed", 2, "100.00");
+        stubAirbnb(clean.listing(), List.of(airbnbReservation(clean.listing(), code, TODAY.plusDays(5), TODAY.plusDays(7), "accepted", 2, "100.00")));
+        booking(drifting.agency().id(), drifting.property(), "airbnb", code(), TODAY.plusDays(5), TODAY.plusDays(7), "confirmed", 2, "100.00");
+        stubAirbnb(drifting.listing(), List.of());
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(down.listing()))
+                .willReturn(aResponse().withStatus(503)));
+
+        camel.getRouteController().startRoute(ROUTE);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    finishedScheduledRuns(clean.agency().id(), 1) && finishedScheduledRuns(drifting.agency().id(), 1)
+                            && finishedScheduledRuns(down.agency().id(), 1));
+        } finally {
+            camel.getRouteController().stopRoute(ROUTE);
+        }
+
+        Map<String, Object> cleanRun = scheduledRuns(clean.agency().id()).get(0);
+        assertThat(cleanRun).containsEntry("status", "succeeded").containsEntry("discrepancies", 0);
+        Map<String, Object> driftRun = scheduledRuns(drifting.agency().id()).get(0);
+        assertThat(driftRun).containsEntry("status", "succeeded").containsEntry("discrepancies", 1);
+        Map<String, Object> downRun = scheduledRuns(down.agency().id()).get(0);
+        assertThat(downRun).containsEntry("status", "failed").containsEntry("mappings_failed", 1);
+        assertThat(jdbc.queryForObject("select kind from reconciliation_log where run_id = ?", String.class, downRun.get("id")))
+                .isEqualTo("channel_unreachable");
+
+        assertThat(jdbc.queryForObject("select count(*) from alerts where agency_id = ?", Integer.class, clean.agency().id())).isZero();
+        Map<String, Object> alert = jdbc.queryForMap("select id, severity, kind, delivered_at, delivery_error from alerts where run_id = ?",
+                driftRun.get("id"));
+        assertThat(alert).containsEntry("severity", "warning").containsEntry("kind", "reconciliation.drift");
+        assertThat(alert.get("delivered_at")).as("alert %s delivered", alert).isNotNull();
+        assertThat(jdbc.queryForObject("select count(*) from alerts where run_id = ?", Integer.class, downRun.get("id"))).isEqualTo(1);
+
+        List<LoggedRequest> posts = CHANNELS.findAll(postRequestedFor(urlPathEqualTo(ALERT_WEBHOOK)));
+        LoggedRequest delivered = posts.stream()
+                .filter(r -> r.getBodyAsString().contains("\"run_id\":" + driftRun.get("id") + ","))
+                .findFirst().orElseThrow(() -> new AssertionError("no alert POST for run " + driftRun.get("id") + " in " + posts.size()));
+        assertThat(delivered.getHeader("Content-Type")).startsWith("application/json");
+        String expected = AlertSigner.sign("test-alert-secret", delivered.getBody());
+        assertThat(MessageDigest.isEqual(expected.getBytes(UTF_8), delivered.getHeader(AlertSigner.HEADER).getBytes(UTF_8)))
+                .as("signature %s", delivered.getHeader(AlertSigner.HEADER)).isTrue();
+        assertThat(delivered.getHeader(AlertSigner.HEADER)).matches("sha256=[0-9a-f]{64}");
+        var summary = JSON.readTree(delivered.getBody());
+        assertThat(summary.path("agency_id").asText()).isEqualTo(drifting.agency().id().toString());
+        assertThat(summary.path("details").path("by_kind").path("missing_on_channel").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theScheduledJobNeverRunsTwiceAtOnce() throws Exception {
+        Mapped slow = mapped();
+        // each run of this agency takes 1.5 s while the trigger fires every second
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(slow.listing()))
+                .willReturn(okJson("{\"reservations\": [], \"next_offset\": null}").withFixedDelay(1500)));
+
+        camel.getRouteController().startRoute(ROUTE);
+        try {
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> finishedScheduledRuns(slow.agency().id(), 2));
+        } finally {
+            camel.getRouteController().stopRoute(ROUTE);
+        }
+
+        List<Map<String, Object>> runs = scheduledRuns(slow.agency().id());
+        assertThat(runs).allSatisfy(r -> assertThat(r.get("finished_at")).as("run %s finished", r.get("id")).isNotNull());
+        List<String> overlaps = new ArrayList<>();
+        for (int i = 1; i < runs.size(); i++) {
+            Timestamp previousEnd = (Timestamp) runs.get(i - 1).get("finished_at");
+            Timestamp start = (Timestamp) runs.get(i).get("started_at");
+            if (start.before(previousEnd)) {
+                overlaps.add(runs.get(i - 1).get("id") + " and " + runs.get(i).get("id"));
+            }
+        }
+        assertThat(overlaps).as("runs that overlapped").isEmpty();
+        QuartzEndpoint trigger = (QuartzEndpoint) camel.getRoute(ROUTE).getEndpoint();
+        assertThat(trigger.isStateful()).as("a StatefulCamelJob (DisallowConcurrentExecution)").isTrue();
+        assertThat(trigger.getCron()).isEqualTo("0/1 * * * * ?");
+        assertThat(trigger.getTriggerParameters()).containsEntry("timeZone", "UTC");
+    }
+}
