@@ -70,7 +70,7 @@ public class SyncRecovery {
                 try {
                     jobs.enqueue(id);
                 } catch (RuntimeException e) {
-                    log.warn("Recovered sync job {} not enqueued ({}); the next sweep takes it again", id, e.getMessage());
+                    log.warn("Recovered sync job {} not enqueued ({}); a sweep takes it again once its new lease expires", id, e.getMessage());
                 }
             });
         }
