@@ -18,7 +18,8 @@ import java.util.UUID;
  * Creates availability sync jobs: one {@code pending} sync_logs row per enabled, not deleted mapping
  * of a property, then hands each job id to the sync queue. The rows are committed (one INSERT ...
  * SELECT) before anything is enqueued, so a consumer never sees a job that is not there, and a
- * job whose message is lost with the process is found again by the recovery sweep.
+ * job whose message is lost with the process is found again by the recovery sweep. Each job carries
+ * its retry budget ({@code max_retries}, from {@code channel-sync.retry.max-retries}).
  */
 @Component
 public class SyncJobs {
@@ -29,11 +30,13 @@ public class SyncJobs {
     private final NamedParameterJdbcTemplate sql;
     private final ProducerTemplate camel;
     private final ObjectMapper json;
+    private final RetryProperties retry;
 
-    public SyncJobs(NamedParameterJdbcTemplate sql, ProducerTemplate camel, ObjectMapper json) {
+    public SyncJobs(NamedParameterJdbcTemplate sql, ProducerTemplate camel, ObjectMapper json, RetryProperties retry) {
         this.sql = sql;
         this.camel = camel;
         this.json = json;
+        this.retry = retry;
     }
 
     /**
@@ -52,10 +55,11 @@ public class SyncJobs {
                 .addValue("allPlatforms", platforms == null || platforms.isEmpty())
                 .addValue("platforms", platforms == null || platforms.isEmpty() ? List.of("-") : platforms)
                 .addValue("exclude", excludePlatform == null ? "-" : excludePlatform)
-                .addValue("payload", payload(start, end, reason));
+                .addValue("payload", payload(start, end, reason))
+                .addValue("maxRetries", retry.maxRetries());
         List<Long> ids = sql.queryForList("""
-                insert into sync_logs (agency_id, mapping_id, operation, payload)
-                select m.agency_id, m.id, 'push_availability', cast(:payload as jsonb)
+                insert into sync_logs (agency_id, mapping_id, operation, payload, max_retries)
+                select m.agency_id, m.id, 'push_availability', cast(:payload as jsonb), :maxRetries
                 from channel_mappings m
                 where m.property_id = :property and m.sync_enabled and m.deleted_at is null
                   and (:allPlatforms or m.platform in (:platforms)) and m.platform <> :exclude

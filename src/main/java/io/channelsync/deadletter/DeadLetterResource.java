@@ -1,0 +1,160 @@
+package io.channelsync.deadletter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiResponses;
+import io.channelsync.api.Paging;
+import io.channelsync.api.RequestParams;
+import io.channelsync.api.Rows;
+import io.channelsync.security.Caller;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The dead-letter API: {@code GET /api/v1/deadletters} (filters status, platform, agency_id, source;
+ * paginated), {@code GET /api/v1/deadletters/{id}}, {@code POST /api/v1/deadletters/{id}/requeue}
+ * (202; 409 when not open), {@code POST /api/v1/deadletters/requeue} (the open entries matching
+ * {@code {"platform", "agency_id", "source", "limit"}}; 202 with what was requeued and what refused),
+ * {@code POST /api/v1/deadletters/{id}/discard}. An agency sees only its own entries (entries
+ * without an agency, such as webhook deliveries, are for operators); another agency's entry is a 404.
+ */
+@Component("deadLetterResource")
+public class DeadLetterResource {
+
+    static final Set<String> STATUSES = Set.of("open", "requeued", "discarded");
+    static final Set<String> PLATFORMS = Set.of("airbnb", "booking_com");
+    static final Set<String> SOURCES = Set.of("sync", "webhook");
+    private static final String COLUMNS = """
+            id, source, source_route, sync_log_id, webhook_log_id, agency_id, platform, status, exception_class,
+            exception_message, attempt_count, first_failure_at, deadlettered_at, requeue_count, requeued_at, discarded_at""";
+
+    private final ApiResponses responses;
+    private final NamedParameterJdbcTemplate sql;
+    private final ObjectMapper json;
+    private final DeadLetters deadLetters;
+
+    public DeadLetterResource(ApiResponses responses, NamedParameterJdbcTemplate sql, ObjectMapper json, DeadLetters deadLetters) {
+        this.responses = responses;
+        this.sql = sql;
+        this.json = json;
+        this.deadLetters = deadLetters;
+    }
+
+    public void list(Exchange exchange) {
+        Caller caller = Caller.of(exchange);
+        Paging paging = Paging.of(exchange);
+        MapSqlParameterSource p = filter(caller, RequestParams.oneOf(exchange, "status", STATUSES),
+                RequestParams.oneOf(exchange, "platform", PLATFORMS), RequestParams.uuid(exchange, "agency_id"),
+                RequestParams.oneOf(exchange, "source", SOURCES))
+                .addValue("limit", paging.limit()).addValue("offset", paging.offset());
+        List<Map<String, Object>> items = sql.query("select " + COLUMNS + " from deadletters " + WHERE
+                + " order by id desc limit :limit offset :offset", p, Rows.json(json));
+        Long total = sql.queryForObject("select count(*) from deadletters " + WHERE, p, Long.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("limit", paging.limit());
+        body.put("offset", paging.offset());
+        body.put("total", total);
+        responses.reply(exchange, 200, body);
+    }
+
+    public void get(Exchange exchange) {
+        responses.reply(exchange, 200, visible(exchange, "*"));
+    }
+
+    public void requeue(Exchange exchange) {
+        long id = (Long) visible(exchange, "id").get("id");
+        deadLetters.requeue(id);
+        responses.reply(exchange, 202, Map.of("id", id, "status", "requeued"));
+    }
+
+    public void discard(Exchange exchange) {
+        long id = (Long) visible(exchange, "id").get("id");
+        deadLetters.discard(id);
+        responses.reply(exchange, 200, Map.of("id", id, "status", "discarded"));
+    }
+
+    /** Requeues the open entries matching the body's filter (an agency: its own only), at most limit (default 100, max 1000). */
+    public void requeueBatch(Exchange exchange) {
+        Caller caller = Caller.of(exchange);
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        JsonNode body = raw == null || raw.length == 0 ? json.createObjectNode() : responses.read(exchange, JsonNode.class);
+        String platform = text(body, "platform", PLATFORMS);
+        String source = text(body, "source", SOURCES);
+        UUID agency = null;
+        if (body.hasNonNull("agency_id")) {
+            try {
+                agency = UUID.fromString(body.get("agency_id").asText());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("agency_id must be a UUID");
+            }
+        }
+        int limit = body.path("limit").asInt(100);
+        if (limit < 1 || limit > 1000) {
+            throw ApiException.badRequest("limit must be between 1 and 1000");
+        }
+        MapSqlParameterSource p = filter(caller, "open", platform, agency, source).addValue("limit", limit);
+        List<Long> ids = sql.queryForList("select id from deadletters " + WHERE + " order by id limit :limit", p, Long.class);
+        List<Long> requeued = new ArrayList<>();
+        List<Map<String, Object>> refused = new ArrayList<>();
+        for (long id : ids) {
+            try {
+                deadLetters.requeue(id);
+                requeued.add(id);
+            } catch (ApiException e) {
+                refused.add(Map.of("id", id, "message", e.getMessage()));
+            }
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("requeued", requeued);
+        reply.put("refused", refused);
+        responses.reply(exchange, 202, reply);
+    }
+
+    private static final String WHERE = """
+            where (cast(:status as text) is null or status = :status)
+              and (cast(:platform as text) is null or platform = :platform)
+              and (cast(:agency as uuid) is null or agency_id = :agency)
+              and (cast(:source as text) is null or source = :source)
+              and (:operator or agency_id = :caller)""";
+
+    private static MapSqlParameterSource filter(Caller caller, String status, String platform, UUID agency, String source) {
+        return new MapSqlParameterSource("status", status).addValue("platform", platform).addValue("agency", agency)
+                .addValue("source", source).addValue("operator", caller.operator())
+                .addValue("caller", caller.agencyId() == null ? UUID.fromString("00000000-0000-0000-0000-000000000000") : caller.agencyId());
+    }
+
+    /** The entry if the caller may see it, else 404. */
+    private Map<String, Object> visible(Exchange exchange, String columns) {
+        long id = RequestParams.pathId(exchange, "id", "dead letter");
+        Caller caller = Caller.of(exchange);
+        String select = "*".equals(columns) ? COLUMNS + ", payload, headers, stack_trace, attempts" : columns;
+        List<Map<String, Object>> rows = sql.query("select " + select + " from deadletters where id = :id and (:operator or agency_id = :caller)",
+                filter(caller, null, null, null, null).addValue("id", id), Rows.json(json));
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("dead letter", id);
+        }
+        return rows.get(0);
+    }
+
+    private static String text(JsonNode body, String field, Set<String> allowed) {
+        if (!body.hasNonNull(field)) {
+            return null;
+        }
+        String value = body.get(field).asText();
+        if (!allowed.contains(value)) {
+            throw ApiException.badRequest(field + " must be one of " + allowed.stream().sorted().toList());
+        }
+        return value;
+    }
+}

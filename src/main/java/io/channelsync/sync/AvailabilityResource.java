@@ -1,0 +1,136 @@
+package io.channelsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiResponses;
+import io.channelsync.api.RequestParams;
+import io.channelsync.security.Caller;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code PUT /api/v1/properties/{id}/availability}: the PMS says what its calendar is. Body: a list of
+ * days, {@code [{"date": "2026-12-01", "available": true, "min_stay": 2, "price": 120.00}, ...]} (or
+ * {@code {"days": [...]}}). The days are upserted into {@code availability} (one commit), then one
+ * sync job per enabled mapping of the property pushes the changed range to the channels. Answers
+ * 200 with the days written and the job ids. Another agency's property is a 404.
+ */
+@Component("availabilityResource")
+public class AvailabilityResource {
+
+    public static final int MAX_DAYS = 731;
+
+    /** One night as the API receives it. */
+    public record DayInput(LocalDate date, Boolean available, Integer minStay, BigDecimal price) {
+    }
+
+    private final ApiResponses responses;
+    private final ObjectMapper json;
+    private final JdbcTemplate jdbc;
+    private final SyncJobs jobs;
+
+    public AvailabilityResource(ApiResponses responses, ObjectMapper json, JdbcTemplate jdbc, SyncJobs jobs) {
+        this.responses = responses;
+        this.json = json;
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+    }
+
+    public void update(Exchange exchange) {
+        UUID propertyId = RequestParams.pathUuid(exchange, "id", "property");
+        Caller caller = Caller.of(exchange);
+        requireVisibleProperty(jdbc, caller, propertyId);
+        List<DayInput> days = validate(readDays(exchange));
+        jdbc.batchUpdate("""
+                insert into availability (property_id, day, available, min_stay, price)
+                values (?, ?, ?, ?, ?)
+                on conflict (property_id, day) do update
+                   set available = excluded.available, min_stay = excluded.min_stay, price = excluded.price, updated_at = now()""",
+                days, 500, (ps, d) -> {
+                    ps.setObject(1, propertyId);
+                    ps.setDate(2, Date.valueOf(d.date()));
+                    ps.setBoolean(3, d.available());
+                    ps.setObject(4, d.minStay());
+                    ps.setBigDecimal(5, d.price());
+                });
+        LocalDate from = days.stream().map(DayInput::date).min(LocalDate::compareTo).orElseThrow();
+        LocalDate to = days.stream().map(DayInput::date).max(LocalDate::compareTo).orElseThrow();
+        List<Long> jobIds = jobs.createForProperty(propertyId, null, null, from, to, "availability updated through the API");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("property_id", propertyId);
+        body.put("days_updated", days.size());
+        body.put("from", from);
+        body.put("to", to);
+        body.put("sync_job_ids", jobIds);
+        responses.reply(exchange, 200, body);
+    }
+
+    /** 404 unless the property exists and the caller may see it. */
+    static UUID requireVisibleProperty(JdbcTemplate jdbc, Caller caller, UUID propertyId) {
+        List<UUID> agency = jdbc.queryForList("select agency_id from properties where id = ?", UUID.class, propertyId);
+        if (agency.isEmpty() || !caller.canSee(agency.get(0))) {
+            throw ApiException.notFound("property", propertyId);
+        }
+        return agency.get(0);
+    }
+
+    private List<DayInput> readDays(Exchange exchange) {
+        JsonNode body = responses.read(exchange, JsonNode.class);
+        JsonNode list = body.isArray() ? body : body.path("days");
+        if (!list.isArray()) {
+            throw ApiException.badRequest("the body must be a list of days, or {\"days\": [...]}");
+        }
+        List<DayInput> days = new ArrayList<>();
+        for (JsonNode node : list) {
+            try {
+                days.add(json.treeToValue(node, DayInput.class));
+            } catch (Exception e) {
+                throw ApiException.badRequest("day " + days.size() + " is not valid: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        return days;
+    }
+
+    private static List<DayInput> validate(List<DayInput> days) {
+        if (days.isEmpty()) {
+            throw ApiException.invalidField("days", "not_empty", "at least one day is required");
+        }
+        if (days.size() > MAX_DAYS) {
+            throw ApiException.invalidField("days", "max_size", "at most " + MAX_DAYS + " days per request");
+        }
+        Set<LocalDate> seen = new HashSet<>();
+        for (int i = 0; i < days.size(); i++) {
+            DayInput d = days.get(i);
+            String at = "days[" + i + "].";
+            if (d.date() == null) {
+                throw ApiException.invalidField(at + "date", "required", "date is required");
+            }
+            if (!seen.add(d.date())) {
+                throw ApiException.invalidField(at + "date", "unique", "date " + d.date() + " appears twice");
+            }
+            if (d.available() == null) {
+                throw ApiException.invalidField(at + "available", "required", "available is required");
+            }
+            if (d.minStay() != null && d.minStay() < 1) {
+                throw ApiException.invalidField(at + "min_stay", "min", "min_stay must be 1 or more");
+            }
+            if (d.price() != null && d.price().signum() < 0) {
+                throw ApiException.invalidField(at + "price", "min", "price must be 0 or more");
+            }
+        }
+        return days;
+    }
+}

@@ -1,0 +1,129 @@
+package io.channelsync.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiResponses;
+import io.channelsync.api.Paging;
+import io.channelsync.api.RequestParams;
+import io.channelsync.api.Rows;
+import io.channelsync.security.Caller;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The sync API: {@code POST /api/v1/sync/availability} (trigger), {@code GET /api/v1/sync/jobs}
+ * (filters status, platform, agency_id, property_id, mapping_id; paginated) and
+ * {@code GET /api/v1/sync/jobs/{id}} (with its attempts). Agencies see only their own jobs; another
+ * agency's job is a 404.
+ */
+@Component("syncJobResource")
+public class SyncJobResource {
+
+    static final Set<String> PLATFORMS = Set.of("airbnb", "booking_com");
+    static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "succeeded", "failed", "deadlettered");
+
+    /** Body of POST /api/v1/sync/availability. */
+    public record TriggerRequest(UUID propertyId, List<String> platforms, LocalDate from, LocalDate to) {
+    }
+
+    private static final String JOB_COLUMNS = """
+            s.id, s.agency_id, s.mapping_id, m.property_id, m.platform, m.listing_id, m.room_id, s.operation,
+            s.status, s.payload, s.retry_count, s.max_retries, s.triggered_at, s.started_at, s.finished_at,
+            s.deadletter_at, s.last_error, s.updated_at""";
+
+    private final ApiResponses responses;
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate sql;
+    private final ObjectMapper json;
+    private final SyncJobs jobs;
+
+    public SyncJobResource(ApiResponses responses, JdbcTemplate jdbc, NamedParameterJdbcTemplate sql, ObjectMapper json, SyncJobs jobs) {
+        this.responses = responses;
+        this.jdbc = jdbc;
+        this.sql = sql;
+        this.json = json;
+        this.jobs = jobs;
+    }
+
+    public void trigger(Exchange exchange) {
+        TriggerRequest request = responses.read(exchange, TriggerRequest.class);
+        if (request.propertyId() == null) {
+            throw ApiException.badRequest("property_id is required");
+        }
+        if (request.platforms() != null && !PLATFORMS.containsAll(request.platforms())) {
+            throw ApiException.badRequest("platforms may only hold " + PLATFORMS.stream().sorted().toList());
+        }
+        if (request.from() != null && request.to() != null && request.to().isBefore(request.from())) {
+            throw ApiException.badRequest("to must not be before from");
+        }
+        AvailabilityResource.requireVisibleProperty(jdbc, Caller.of(exchange), request.propertyId());
+        List<Long> ids = jobs.createForProperty(request.propertyId(), request.platforms(), null, request.from(), request.to(),
+                "requested through the API");
+        if (ids.isEmpty()) {
+            throw ApiException.conflict("property " + request.propertyId() + " has no enabled channel mapping"
+                    + (request.platforms() == null || request.platforms().isEmpty() ? "" : " for " + request.platforms()), null);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("property_id", request.propertyId());
+        body.put("job_ids", ids);
+        body.put("status", "pending");
+        responses.reply(exchange, 202, body);
+    }
+
+    public void list(Exchange exchange) {
+        Caller caller = Caller.of(exchange);
+        Paging paging = Paging.of(exchange);
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("status", RequestParams.oneOf(exchange, "status", STATUSES))
+                .addValue("platform", RequestParams.oneOf(exchange, "platform", PLATFORMS))
+                .addValue("agency", caller.operator() ? RequestParams.uuid(exchange, "agency_id") : caller.agencyId())
+                .addValue("property", RequestParams.uuid(exchange, "property_id"))
+                .addValue("mapping", RequestParams.uuid(exchange, "mapping_id"))
+                .addValue("limit", paging.limit()).addValue("offset", paging.offset());
+        String where = """
+                from sync_logs s join channel_mappings m on m.id = s.mapping_id
+                where (cast(:status as text) is null or s.status = :status)
+                  and (cast(:platform as text) is null or m.platform = :platform)
+                  and (cast(:agency as uuid) is null or s.agency_id = :agency)
+                  and (cast(:property as uuid) is null or m.property_id = :property)
+                  and (cast(:mapping as uuid) is null or s.mapping_id = :mapping)""";
+        List<Map<String, Object>> items = sql.query("select " + JOB_COLUMNS + " " + where
+                + " order by s.id desc limit :limit offset :offset", p, Rows.json(json));
+        Long total = sql.queryForObject("select count(*) " + where, p, Long.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("limit", paging.limit());
+        body.put("offset", paging.offset());
+        body.put("total", total);
+        responses.reply(exchange, 200, body);
+    }
+
+    public void get(Exchange exchange) {
+        long id = RequestParams.pathId(exchange, "id", "sync job");
+        Caller caller = Caller.of(exchange);
+        List<Map<String, Object>> rows = sql.query("select " + JOB_COLUMNS
+                        + " from sync_logs s join channel_mappings m on m.id = s.mapping_id"
+                        + " where s.id = :id and (cast(:agency as uuid) is null or s.agency_id = :agency)",
+                new MapSqlParameterSource("id", id).addValue("agency", caller.operator() ? null : caller.agencyId()),
+                Rows.json(json));
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("sync job", id);
+        }
+        Map<String, Object> job = new LinkedHashMap<>(rows.get(0));
+        job.put("attempts", sql.query("""
+                select attempt_number, started_at, finished_at, outcome, http_status, error
+                from sync_attempts where sync_log_id = :id order by attempt_number""",
+                new MapSqlParameterSource("id", id), Rows.json(json)));
+        responses.reply(exchange, 200, job);
+    }
+}

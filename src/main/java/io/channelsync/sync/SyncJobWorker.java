@@ -1,0 +1,180 @@
+package io.channelsync.sync;
+
+import io.channelsync.channel.AirbnbCalendarClient;
+import io.channelsync.channel.BookingComAvailabilityClient;
+import io.channelsync.channel.CalendarDay;
+import io.channelsync.channel.ChannelFailures;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The two steps of the {@code availability-sync} route: {@link #claim} takes a job (pending -> running,
+ * attempt 1) and {@link #push} makes one attempt: read the mapping and the calendar, call the channel,
+ * record the outcome. {@code push} is the step Camel's error handler redelivers; before each
+ * redelivery {@link SyncRedelivery} moves the job retrying -> running with a new attempt row.
+ */
+@Component("syncJobWorker")
+public class SyncJobWorker {
+
+    public static final String JOB_HEADER = "syncJobId";
+    static final String ATTEMPT = "syncAttempt";
+    static final String RETRY_COUNT = "syncRetryCount";
+    static final String MAX_RETRIES = "syncMaxRetries";
+    private static final Logger log = LoggerFactory.getLogger(SyncJobWorker.class);
+
+    /** A failure retrying cannot fix: an invalid mapping, a bad job payload. */
+    public static class PermanentSyncFailure extends RuntimeException {
+        public PermanentSyncFailure(String message) {
+            super(message);
+        }
+    }
+
+    private final SyncStateMachine states;
+    private final NamedParameterJdbcTemplate sql;
+    private final AirbnbCalendarClient airbnb;
+    private final BookingComAvailabilityClient bookingCom;
+    private final RetryProperties retry;
+    private final SyncProperties sync;
+    private final Clock clock = Clock.systemUTC();
+
+    public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, AirbnbCalendarClient airbnb,
+                         BookingComAvailabilityClient bookingCom, RetryProperties retry, SyncProperties sync) {
+        this.states = states;
+        this.sql = sql;
+        this.airbnb = airbnb;
+        this.bookingCom = bookingCom;
+        this.retry = retry;
+        this.sync = sync;
+    }
+
+    /** pending -> running. False (the route drops the message) when the job is not pending: another worker has it, or it is done. */
+    public boolean claim(Exchange exchange) {
+        long jobId = exchange.getMessage().getHeader(JOB_HEADER, Long.class);
+        Optional<SyncStateMachine.Claim> claim = states.start(jobId);
+        claim.ifPresent(c -> remember(exchange, c));
+        return claim.isPresent();
+    }
+
+    static void remember(Exchange exchange, SyncStateMachine.Claim claim) {
+        exchange.setProperty(ATTEMPT, claim.attemptNumber());
+        exchange.setProperty(RETRY_COUNT, claim.retryCount());
+        exchange.setProperty(MAX_RETRIES, claim.maxRetries());
+    }
+
+    /** One attempt: push the calendar to the mapping's channel and record the outcome; throws on failure. */
+    public void push(Exchange exchange) throws Exception {
+        long jobId = exchange.getMessage().getHeader(JOB_HEADER, Long.class);
+        int attempt = exchange.getProperty(ATTEMPT, Integer.class);
+        exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        try {
+            int status = pushOnce(jobId);
+            if (!states.succeed(jobId, attempt, status)) {
+                log.warn("Sync job {} pushed, but it was no longer running (its lease was taken over)", jobId);
+            }
+        } catch (Exception failure) {
+            String error = ChannelFailures.describe(failure);
+            Integer status = ChannelFailures.httpStatus(failure);
+            if (ChannelFailures.isTransient(failure)) {
+                honourRetryAfter(exchange, failure);
+                states.retrying(jobId, attempt, status, error);
+                log.info("Sync job {} attempt {} failed transiently: {}", jobId, attempt, error);
+            } else {
+                states.fail(jobId, attempt, status, error);
+                log.warn("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error);
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * A 429/503 Retry-After longer than the backoff Camel would wait next replaces that delay (Camel
+     * reads the {@code CamelRedeliveryDelay} header). Capped at half the lease, so a waiting job is
+     * never mistaken for an abandoned one.
+     */
+    private void honourRetryAfter(Exchange exchange, Throwable failure) {
+        int nextRetry = exchange.getProperty(RETRY_COUNT, 0, Integer.class) + 1;
+        long backoff = retry.delayBeforeRetry(nextRetry);
+        ChannelFailures.retryAfter(failure, clock).map(Duration::toMillis)
+                .filter(wait -> wait > backoff)
+                .map(wait -> Math.min(wait, sync.lease().toMillis() / 2))
+                .ifPresent(wait -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait));
+    }
+
+    private int pushOnce(long jobId) throws Exception {
+        Map<String, Object> job = sql.queryForList("""
+                select m.platform, m.listing_id, m.room_id, m.sync_enabled, m.deleted_at, m.property_id,
+                       s.payload ->> 'from' as day_from, s.payload ->> 'to' as day_to
+                from sync_logs s join channel_mappings m on m.id = s.mapping_id and m.agency_id = s.agency_id
+                where s.id = :id""", new MapSqlParameterSource("id", jobId)).stream().findFirst()
+                .orElseThrow(() -> new PermanentSyncFailure("sync job " + jobId + " not found"));
+        if (job.get("deleted_at") != null || !Boolean.TRUE.equals(job.get("sync_enabled"))) {
+            throw new PermanentSyncFailure("invalid mapping: the mapping of sync job " + jobId + " is deleted or has sync disabled");
+        }
+        LocalDate from = parseDay(job.get("day_from"), LocalDate.now(clock));
+        LocalDate to = parseDay(job.get("day_to"), from.plusDays(365));
+        if (to.isBefore(from)) {
+            throw new PermanentSyncFailure("invalid job payload: to " + to + " is before from " + from);
+        }
+        List<CalendarDay> days = calendar(job.get("property_id"), from, to);
+        String platform = (String) job.get("platform");
+        String listing = (String) job.get("listing_id");
+        if (days.isEmpty()) {
+            log.info("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
+            return 204;
+        }
+        return switch (platform) {
+            case "airbnb" -> airbnb.pushCalendar(listing, days);
+            case "booking_com" -> {
+                if (job.get("room_id") == null) {
+                    throw new PermanentSyncFailure("invalid mapping: Booking.com mapping of sync job " + jobId + " has no room_id");
+                }
+                yield bookingCom.pushAvailability(listing, (String) job.get("room_id"), days);
+            }
+            default -> throw new PermanentSyncFailure("invalid mapping: unknown platform " + platform);
+        };
+    }
+
+    /**
+     * The PMS calendar between two days: every night with an availability row, and every night a
+     * pending or confirmed booking holds; a booked night is closed whatever its row says.
+     */
+    List<CalendarDay> calendar(Object propertyId, LocalDate from, LocalDate to) {
+        return sql.query("""
+                select d.day::date as day,
+                       coalesce(a.available, false) and not booked.any as available, a.min_stay, a.price
+                from generate_series(cast(:from as date), cast(:to as date), interval '1 day') as d(day)
+                left join availability a on a.property_id = :property and a.day = d.day::date
+                cross join lateral (select exists (select 1 from bookings b
+                        where b.property_id = :property and b.status in ('pending', 'confirmed')
+                          and b.check_in <= d.day::date and b.check_out > d.day::date) as any) booked
+                where a.day is not null or booked.any
+                order by d.day""",
+                new MapSqlParameterSource("property", propertyId).addValue("from", Date.valueOf(from)).addValue("to", Date.valueOf(to)),
+                (rs, i) -> new CalendarDay(rs.getDate("day").toLocalDate(), rs.getBoolean("available"),
+                        (Integer) rs.getObject("min_stay"), (BigDecimal) rs.getObject("price")));
+    }
+
+    private static LocalDate parseDay(Object value, LocalDate fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return LocalDate.parse(value.toString());
+        } catch (RuntimeException e) {
+            throw new PermanentSyncFailure("invalid job payload: " + value + " is not a date");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.channelsync.sync;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+
+/**
+ * The availability sync queue and its crash recovery.
+ *
+ * @param consumers        concurrent consumers of {@code seda:sync-jobs} ({@code CHANNEL_SYNC_SYNC_CONSUMERS})
+ * @param queueSize        capacity of the in-memory queue ({@code CHANNEL_SYNC_SYNC_QUEUE_SIZE}); a job that
+ *                         does not fit stays {@code pending} in the database for the recovery sweep
+ * @param lease            a job left pending/running/retrying longer than this (by {@code updated_at}) is
+ *                         taken back and enqueued again ({@code CHANNEL_SYNC_SYNC_LEASE})
+ * @param recoveryInterval how often the recovery sweep runs; it also runs at start-up
+ *                         ({@code CHANNEL_SYNC_SYNC_RECOVERY_INTERVAL})
+ * @param recoveryBatch    most jobs one sweep takes back
+ */
+@Validated
+@ConfigurationProperties("channel-sync.sync")
+public record SyncProperties(@DefaultValue("4") @Min(1) int consumers,
+                             @DefaultValue("20000") @Min(1) int queueSize,
+                             @DefaultValue("5m") Duration lease,
+                             @DefaultValue("1m") Duration recoveryInterval,
+                             @DefaultValue("1000") @Min(1) int recoveryBatch) {
+}

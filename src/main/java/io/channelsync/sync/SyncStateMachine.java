@@ -1,0 +1,170 @@
+package io.channelsync.sync;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sync job state machine ({@code sync_logs.status}), enforced by compare-and-set: every
+ * transition is ONE conditional {@code UPDATE ... WHERE id = :id AND status = :from} in a transaction
+ * together with the matching {@code sync_attempts} row. Two workers racing for the same job both
+ * run the UPDATE; PostgreSQL serialises them on the row lock and the second finds the status
+ * changed, so exactly one wins. A transition not in {@link #LEGAL} is refused and logged, never applied.
+ * <pre>
+ * pending -> running -> succeeded
+ * running -> retrying -> running            (each retry; retry_count + 1, new attempt row)
+ * running | retrying -> deadlettered        (retries exhausted; written with the dead letter)
+ * running -> failed                         (permanent error)
+ * retrying -> failed                        (the dead-letter store itself failed)
+ * failed | deadlettered -> pending          (requeue only)
+ * </pre>
+ * The recovery sweep ({@link SyncRecovery}) is the one other writer: it puts jobs whose lease expired
+ * back to {@code pending}.
+ */
+@Component
+public class SyncStateMachine {
+
+    public enum Status { pending, running, retrying, succeeded, failed, deadlettered }
+
+    /** A job a worker owns for one attempt. */
+    public record Claim(long jobId, int attemptNumber, int retryCount, int maxRetries) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(SyncStateMachine.class);
+
+    static final Set<String> LEGAL = Set.of(
+            "pending>running", "running>succeeded", "running>retrying", "retrying>running",
+            "running>failed", "retrying>failed", "running>deadlettered", "retrying>deadlettered",
+            "failed>pending", "deadlettered>pending");
+
+    private final NamedParameterJdbcTemplate sql;
+    private final TransactionTemplate tx;
+
+    public SyncStateMachine(NamedParameterJdbcTemplate sql, TransactionTemplate tx) {
+        this.sql = sql;
+        this.tx = tx;
+    }
+
+    public static boolean isLegal(Status from, Status to) {
+        return LEGAL.contains(from + ">" + to);
+    }
+
+    /** pending -> running: the first attempt (or the first after a requeue). Empty when another worker won. */
+    public Optional<Claim> start(long jobId) {
+        return claim(jobId, Status.pending, ", started_at = now(), finished_at = null");
+    }
+
+    /** retrying -> running: the next retry; retry_count + 1. Empty when the job is no longer retrying. */
+    public Optional<Claim> resume(long jobId) {
+        return claim(jobId, Status.retrying, ", retry_count = retry_count + 1");
+    }
+
+    /** running -> succeeded, closing the attempt. */
+    public boolean succeed(long jobId, int attempt, Integer httpStatus) {
+        return finish(jobId, Status.running, Status.succeeded, ", finished_at = now(), last_error = null",
+                attempt, "succeeded", httpStatus, null);
+    }
+
+    /** running -> retrying after a transient failure, closing the attempt with its error. */
+    public boolean retrying(long jobId, int attempt, Integer httpStatus, String error) {
+        return finish(jobId, Status.running, Status.retrying, ", last_error = :error",
+                attempt, "transient_failure", httpStatus, error);
+    }
+
+    /** running -> failed after a permanent failure, closing the attempt with its error. */
+    public boolean fail(long jobId, int attempt, Integer httpStatus, String error) {
+        return finish(jobId, Status.running, Status.failed, ", finished_at = now(), last_error = :error",
+                attempt, "permanent_failure", httpStatus, error);
+    }
+
+    /** failed | deadlettered -> pending, retry_count 0: the requeue. Runs in the caller's transaction if there is one. */
+    public boolean requeue(long jobId) {
+        return tx.execute(s -> transition(jobId, Status.deadlettered, Status.pending, REQUEUE_SET, null)
+                || transition(jobId, Status.failed, Status.pending, REQUEUE_SET, null));
+    }
+
+    private static final String REQUEUE_SET = ", retry_count = 0, finished_at = null, deadletter_at = null";
+
+    /**
+     * The job could not be dead-lettered (the store failed): it must stay visible, so running or
+     * retrying become failed with the reason. A job already failed keeps its state and gets the reason.
+     */
+    public boolean failBecauseDeadLetterNotStored(long jobId, String reason) {
+        MapSqlParameterSource p = new MapSqlParameterSource("error", truncate(reason));
+        return tx.execute(s -> transition(jobId, Status.running, Status.failed, ", finished_at = now(), last_error = :error", p)
+                || transition(jobId, Status.retrying, Status.failed, ", finished_at = now(), last_error = :error", p)
+                || sql.update("update sync_logs set last_error = :error, updated_at = now() where id = :id and status = 'failed'",
+                p.addValue("id", jobId)) == 1);
+    }
+
+    /**
+     * The compare-and-set every transition goes through: refuses an illegal pair, then applies
+     * {@code from -> to} only if the row is still in {@code from}. {@code extraSet} is a constant
+     * fragment from this class, never input.
+     */
+    public boolean transition(long jobId, Status from, Status to) {
+        return Boolean.TRUE.equals(tx.execute(s -> transition(jobId, from, to, "", null)));
+    }
+
+    private boolean transition(long jobId, Status from, Status to, String extraSet, MapSqlParameterSource params) {
+        if (!isLegal(from, to)) {
+            log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
+            return false;
+        }
+        MapSqlParameterSource p = params == null ? new MapSqlParameterSource() : params;
+        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name());
+        int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
+                + " where id = :id and status = :from", p);
+        if (updated == 0) {
+            log.info("Transition {} -> {} of sync job {} not applied: the job is not {}", from, to, jobId, from);
+        }
+        return updated == 1;
+    }
+
+    private Optional<Claim> claim(long jobId, Status from, String extraSet) {
+        return tx.execute(s -> {
+            List<Map<String, Object>> rows = sql.queryForList("update sync_logs set status = 'running', updated_at = now()"
+                    + extraSet + " where id = :id and status = :from returning retry_count, max_retries",
+                    new MapSqlParameterSource("id", jobId).addValue("from", from.name()));
+            if (rows.isEmpty()) {
+                log.info("Sync job {} not claimed: it is not {} (another worker has it, or it was finished)", jobId, from);
+                return Optional.<Claim>empty();
+            }
+            Integer attempt = sql.queryForObject("""
+                    insert into sync_attempts (sync_log_id, attempt_number)
+                    select :id, coalesce(max(attempt_number), 0) + 1 from sync_attempts where sync_log_id = :id
+                    returning attempt_number""", new MapSqlParameterSource("id", jobId), Integer.class);
+            Map<String, Object> row = rows.get(0);
+            return Optional.of(new Claim(jobId, attempt, ((Number) row.get("retry_count")).intValue(),
+                    ((Number) row.get("max_retries")).intValue()));
+        });
+    }
+
+    private boolean finish(long jobId, Status from, Status to, String extraSet, int attempt, String outcome,
+                           Integer httpStatus, String error) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            MapSqlParameterSource p = new MapSqlParameterSource("error", truncate(error));
+            if (!transition(jobId, from, to, extraSet, p)) {
+                return false;
+            }
+            sql.update("""
+                    update sync_attempts set finished_at = now(), outcome = :outcome, http_status = :status, error = :error
+                    where sync_log_id = :id and attempt_number = :attempt""",
+                    new MapSqlParameterSource("id", jobId).addValue("attempt", attempt).addValue("outcome", outcome)
+                            .addValue("status", httpStatus).addValue("error", truncate(error)));
+            return true;
+        }));
+    }
+
+    static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 2000);
+    }
+}

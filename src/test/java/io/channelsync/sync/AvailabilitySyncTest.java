@@ -1,0 +1,225 @@
+package io.channelsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Navigate;
+import org.apache.camel.processor.errorhandler.RedeliveryErrorHandler;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.spi.ErrorHandlerAware;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AvailabilitySyncTest extends SyncTestSupport {
+
+    @Autowired
+    RetryProperties retry;
+
+    @Test
+    void jobSucceedsAfterTwoTransientFailuresWithTwoRetriesAndThreeAttempts() throws Exception {
+        Fixture f = airbnbFixture();
+        String path = airbnbPath(f);
+        CHANNELS.stubFor(put(urlEqualTo(path)).inScenario("flaky").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("failed once"));
+        CHANNELS.stubFor(put(urlEqualTo(path)).inScenario("flaky").whenScenarioStateIs("failed once")
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("failed twice"));
+        CHANNELS.stubFor(put(urlEqualTo(path)).inScenario("flaky").whenScenarioStateIs("failed twice")
+                .willReturn(aResponse().withStatus(200)));
+
+        long job = trigger(f);
+        awaitStatus(job, "succeeded", Duration.ofSeconds(10));
+
+        assertThat(retryCount(job)).isEqualTo(2);
+        assertThat(outcomes(job)).containsExactly("transient_failure", "transient_failure", "succeeded");
+        assertThat(jdbc.queryForList("select http_status from sync_attempts where sync_log_id = ? order by attempt_number", Integer.class, job))
+                .containsExactly(503, 500, 200);
+        assertThat(jdbc.queryForMap("select started_at, finished_at, last_error from sync_logs where id = ?", job))
+                .containsEntry("last_error", null).extractingByKey("finished_at").isNotNull();
+        // the real wait between attempts follows the (test) backoff: 50 ms, then 100 ms
+        assertGapsAtLeast(attemptStarts(job), List.of(50L, 100L));
+        // the Airbnb call as the shared contract says
+        CHANNELS.verify(3, putRequestedFor(urlEqualTo(path))
+                .withHeader("Content-Type", containing("application/json"))
+                .withHeader("X-Airbnb-API-Key", equalTo(""))
+                .withoutHeader("Authorization")
+                .withRequestBody(equalToJson("""
+                        {"listing_id": "%s", "days": [
+                          {"date": "%s", "available": true, "min_nights": 2, "daily_price": 120.00},
+                          {"date": "%s", "available": true, "min_nights": 2, "daily_price": 120.00},
+                          {"date": "%s", "available": false, "min_nights": 2, "daily_price": 120.00}]}"""
+                        .formatted(f.listing(), DAY1, DAY1.plusDays(1), DAY1.plusDays(2)))));
+    }
+
+    @Test
+    void jobIsDeadLetteredAfterFiveRetriesAndARequeueSucceedsOnceTheChannelRecovers() throws Exception {
+        Fixture f = airbnbFixture();
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(503).withBody("maintenance")));
+
+        long job = trigger(f);
+        awaitStatus(job, "deadlettered", Duration.ofSeconds(15));
+
+        assertThat(retryCount(job)).isEqualTo(5);
+        assertThat(outcomes(job)).hasSize(6).containsOnly("transient_failure");
+        assertThat(jdbc.queryForObject("select deadletter_at is not null from sync_logs where id = ?", Boolean.class, job)).isTrue();
+        assertGapsAtLeast(attemptStarts(job), List.of(50L, 100L, 200L, 400L, 800L));
+
+        Map<String, Object> dl = jdbc.queryForMap("""
+                select id, source, source_route, agency_id, platform, status, payload::text as payload, exception_class,
+                       exception_message, stack_trace, attempts::text as attempts, attempt_count, first_failure_at
+                from deadletters where sync_log_id = ?""", job);
+        assertThat(dl).containsEntry("source", "sync").containsEntry("source_route", "availability-sync")
+                .containsEntry("agency_id", f.agency().id()).containsEntry("platform", "airbnb").containsEntry("status", "open")
+                .containsEntry("attempt_count", 6).containsEntry("exception_class", "io.channelsync.channel.ChannelCallException");
+        assertThat((String) dl.get("exception_message")).contains("503").contains("maintenance");
+        assertThat((String) dl.get("stack_trace")).contains("ChannelCallException");
+        assertThat(dl.get("first_failure_at")).isNotNull();
+        JsonNode payload = JSON.readTree((String) dl.get("payload"));
+        assertThat(payload.path("listing_id").asText()).isEqualTo(f.listing());
+        assertThat(payload.path("job").path("from").asText()).isEqualTo(DAY1.toString());
+        JsonNode attempts = JSON.readTree((String) dl.get("attempts"));
+        assertThat(attempts).hasSize(6);
+        assertThat(attempts.get(5).path("error").asText()).contains("503");
+        long deadLetter = ((Number) dl.get("id")).longValue();
+
+        // the channel recovers; a requeue brings the job to succeeded
+        CHANNELS.resetAll();
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(200)));
+        var requeue = api.post("/api/v1/deadletters/" + deadLetter + "/requeue", f.agency().apiKey(), "");
+        assertThat(requeue.statusCode()).as(requeue.body()).isEqualTo(202);
+        awaitStatus(job, "succeeded", Duration.ofSeconds(10));
+        assertThat(retryCount(job)).isZero();
+        assertThat(outcomes(job)).hasSize(7).last().isEqualTo("succeeded");
+        assertThat(jdbc.queryForMap("select status, requeue_count, requeued_at is not null as stamped from deadletters where id = ?", deadLetter))
+                .containsEntry("status", "requeued").containsEntry("requeue_count", 1).containsEntry("stamped", true);
+
+        // a second requeue of the same entry is refused and enqueues nothing
+        var again = api.post("/api/v1/deadletters/" + deadLetter + "/requeue", f.agency().apiKey(), "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(status(job)).isEqualTo("succeeded");
+        assertThat(outcomes(job)).hasSize(7);
+        CHANNELS.verify(1, putRequestedFor(urlEqualTo(airbnbPath(f))));
+    }
+
+    @Test
+    void permanent400IsNotRetriedAndTheJobFailsIntoTheDeadLetterStoreWithTheReason() throws Exception {
+        Fixture f = airbnbFixture();
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"unknown listing\"}")));
+
+        long job = trigger(f);
+        awaitStatus(job, "failed", Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                jdbc.queryForObject("select count(*) from deadletters where sync_log_id = ?", Integer.class, job) == 1);
+
+        assertThat(retryCount(job)).isZero();
+        assertThat(outcomes(job)).containsExactly("permanent_failure");
+        Map<String, Object> row = jdbc.queryForMap("select status, deadletter_at, last_error from sync_logs where id = ?", job);
+        assertThat(row).containsEntry("status", "failed").containsEntry("deadletter_at", null);
+        assertThat((String) row.get("last_error")).contains("400").contains("unknown listing");
+        assertThat(jdbc.queryForObject("select exception_message from deadletters where sync_log_id = ?", String.class, job))
+                .contains("HTTP 400").contains("unknown listing");
+        CHANNELS.verify(1, putRequestedFor(urlEqualTo(airbnbPath(f))));
+    }
+
+    @Test
+    void aHealthyJobCompletesWhileOthersWaitInBackoff() throws Exception {
+        // more failing jobs than consumers, each told to come back in 2 s (Retry-After, longer than the backoff)
+        List<Fixture> failing = new ArrayList<>();
+        List<Long> failingJobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Fixture f = airbnbFixture();
+            CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).inScenario("busy-" + i).whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "2")).willSetStateTo("recovered"));
+            CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).inScenario("busy-" + i).whenScenarioStateIs("recovered")
+                    .willReturn(aResponse().withStatus(200)));
+            failing.add(f);
+            failingJobs.add(trigger(f));
+        }
+        for (long job : failingJobs) {
+            awaitStatus(job, "retrying", Duration.ofSeconds(5));
+        }
+        Fixture healthy = airbnbFixture();
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(healthy))).willReturn(aResponse().withStatus(200)));
+        long healthyJob = trigger(healthy);
+
+        awaitStatus(healthyJob, "succeeded", Duration.ofSeconds(1));
+        assertThat(failingJobs).allSatisfy(job -> assertThat(status(job)).isEqualTo("retrying"));
+
+        for (long job : failingJobs) {
+            awaitStatus(job, "succeeded", Duration.ofSeconds(10));
+            List<Timestamp> starts = attemptStarts(job);
+            // Retry-After: 2 was honoured instead of the 50 ms backoff
+            assertThat(starts.get(1).getTime() - starts.get(0).getTime()).isGreaterThanOrEqualTo(1900);
+        }
+    }
+
+    @Test
+    void productionRetrySettingsWaitOneTwoFourEightSixteenSeconds() {
+        RedeliveryPolicy live = syncRedeliveryPolicy();
+        // the route's policy is configured from channel-sync.retry.* (the test profile's values)
+        assertThat(live.getRedeliveryDelay()).isEqualTo(retry.initialDelayMs());
+        assertThat(live.getBackOffMultiplier()).isEqualTo(retry.backoffMultiplier());
+        assertThat(live.getMaximumRedeliveryDelay()).isEqualTo(retry.maxDelayMs());
+        assertThat(live.isUseExponentialBackOff()).isTrue();
+        assertThat(live.isAsyncDelayedRedelivery()).isTrue();
+
+        // the same policy with the production defaults (application.yaml): 1, 2, 4, 8, 16 s
+        RedeliveryPolicy production = live.copy();
+        production.setRedeliveryDelay(1000);
+        production.setBackOffMultiplier(2);
+        production.setMaximumRedeliveries(5);
+        production.setMaximumRedeliveryDelay(60000);
+        RetryProperties defaults = new RetryProperties(1000, 2, 5, 60000);
+        List<Long> delays = new ArrayList<>();
+        long previous = 0;
+        for (int retry = 1; retry <= 5; retry++) {
+            previous = production.calculateRedeliveryDelay(previous, retry);
+            delays.add(previous);
+            assertThat(defaults.delayBeforeRetry(retry)).isEqualTo(previous);
+        }
+        assertThat(delays).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L);
+    }
+
+    private RedeliveryPolicy syncRedeliveryPolicy() {
+        List<Object> todo = new ArrayList<>(camel.getRoute("availability-sync").navigate().next());
+        while (!todo.isEmpty()) {
+            Object p = todo.remove(0);
+            if (p instanceof ErrorHandlerAware aware && aware.getErrorHandler() instanceof RedeliveryErrorHandler handler) {
+                return handler.getRedeliveryPolicy();
+            }
+            if (p instanceof org.apache.camel.Channel channel && channel.getErrorHandler() instanceof RedeliveryErrorHandler handler) {
+                return handler.getRedeliveryPolicy();
+            }
+            if (p instanceof RedeliveryErrorHandler handler) {
+                return handler.getRedeliveryPolicy();
+            }
+            if (p instanceof Navigate<?> navigate && navigate.hasNext()) {
+                todo.addAll(navigate.next());
+            }
+        }
+        throw new AssertionError("no redelivery error handler on route availability-sync");
+    }
+
+    static void assertGapsAtLeast(List<Timestamp> starts, List<Long> delaysMs) {
+        assertThat(starts).hasSize(delaysMs.size() + 1);
+        for (int i = 0; i < delaysMs.size(); i++) {
+            long gap = starts.get(i + 1).getTime() - starts.get(i).getTime();
+            assertThat(gap).as("gap before retry %d", i + 1).isBetween(delaysMs.get(i) - 5, delaysMs.get(i) + 2000);
+        }
+    }
+
+}

@@ -1,0 +1,99 @@
+package io.channelsync.sync;
+
+import io.channelsync.sync.SyncStateMachine.Status;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyncStateMachineTest extends SyncTestSupport {
+
+    @Autowired
+    SyncStateMachine states;
+
+    /** A pending job that is not on the queue (nothing else touches it). */
+    private long pendingJob() {
+        Fixture f = airbnbFixture();
+        return jdbc.queryForObject("""
+                insert into sync_logs (agency_id, mapping_id, operation, payload) values (?, ?, 'push_availability', '{}')
+                returning id""", Long.class, f.agency().id(), f.mapping());
+    }
+
+    @Test
+    void eachTransitionSetsItsTimestampAndWritesItsAttemptRowTogether() {
+        long job = pendingJob();
+        var claim = states.start(job).orElseThrow();
+        assertThat(claim.attemptNumber()).isEqualTo(1);
+        assertThat(status(job)).isEqualTo("running");
+        assertThat(jdbc.queryForObject("select started_at is not null from sync_logs where id = ?", Boolean.class, job)).isTrue();
+        assertThat(outcomes(job)).containsExactly("in_flight");
+
+        assertThat(states.retrying(job, 1, 503, "boom")).isTrue();
+        assertThat(status(job)).isEqualTo("retrying");
+        assertThat(outcomes(job)).containsExactly("transient_failure");
+
+        var retry = states.resume(job).orElseThrow();
+        assertThat(retry.attemptNumber()).isEqualTo(2);
+        assertThat(retryCount(job)).isEqualTo(1);
+        assertThat(states.succeed(job, 2, 200)).isTrue();
+        assertThat(status(job)).isEqualTo("succeeded");
+        assertThat(outcomes(job)).containsExactly("transient_failure", "succeeded");
+        assertThat(jdbc.queryForObject("select finished_at is not null from sync_logs where id = ?", Boolean.class, job)).isTrue();
+    }
+
+    @Test
+    void illegalTransitionsAreRefusedAndNeverApplied() {
+        long job = pendingJob();
+        assertThat(states.transition(job, Status.pending, Status.succeeded)).isFalse();
+        assertThat(states.transition(job, Status.pending, Status.deadlettered)).isFalse();
+        assertThat(status(job)).isEqualTo("pending");
+        // legal pair, wrong current state: the compare-and-set refuses it
+        assertThat(states.succeed(job, 1, 200)).isFalse();
+        assertThat(states.resume(job)).isEmpty();
+        assertThat(status(job)).isEqualTo("pending");
+        assertThat(outcomes(job)).isEmpty();
+
+        states.start(job).orElseThrow();
+        states.succeed(job, 1, 200);
+        // succeeded is terminal, and a requeue only takes failed or deadlettered jobs
+        assertThat(states.requeue(job)).isFalse();
+        assertThat(states.transition(job, Status.succeeded, Status.pending)).isFalse();
+        assertThat(status(job)).isEqualTo("succeeded");
+    }
+
+    @Test
+    void manyWorkersRacingForOneJobHaveExactlyOneWinner() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            long job = pendingJob();
+            int workers = 16;
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Optional<SyncStateMachine.Claim>>> results = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return states.start(job);
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (var r : results) {
+                winners += r.get(10, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+            }
+            pool.shutdown();
+            assertThat(winners).as("round %d", round).isEqualTo(1);
+            assertThat(outcomes(job)).hasSize(1);
+            assertThat(status(job)).isEqualTo("running");
+            states.succeed(job, 1, 200);
+        }
+    }
+}
