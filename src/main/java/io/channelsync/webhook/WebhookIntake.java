@@ -139,7 +139,7 @@ public class WebhookIntake {
     /** The database could not take the row: 503, so the channel delivers again later. */
     public void unavailable(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        log.error("{} webhook not stored, answered 503: {}", exchange.getProperty(PLATFORM), cause == null ? "?" : cause.getMessage());
+        log.error("{} webhook not stored, answered 503: {}", exchange.getProperty(PLATFORM), cause == null ? "?" : org.springframework.core.NestedExceptionUtils.getMostSpecificCause(cause).getMessage());
         responses.reply(exchange, 503, Map.of("error", "unavailable", "message", "the event could not be stored; deliver it again later"));
         exchange.getMessage().setHeader("Retry-After", "30");
     }
