@@ -24,8 +24,7 @@ public class WebhookFailures {
         Long id = exchange.getIn().getHeader(WebhookQueue.LOG_ID, Long.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String error = cause == null ? "processing failed" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        Integer attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        log.error("Webhook {} failed after {} redelivery attempt(s): {}", id, attempts == null ? 0 : attempts, error, cause);
+        log.error("Webhook {} failed after its redeliveries: {}", id, error, cause);
         if (id != null) {
             webhookLog.markFailed(id, error);
         }
