@@ -49,7 +49,7 @@ public class StandardWebhooksVerifier extends SignatureVerifier {
         if (id == null || timestamp == null || signature == null) {
             throw WebhookRejection.signature("missing " + ID + ", " + TIMESTAMP + " or " + SIGNATURE + " header");
         }
-        if (id.isBlank() || id.length() > 256 || id.contains(".")) {
+        if (id.isBlank() || id.length() > 256) {
             throw WebhookRejection.signature("malformed " + ID + " header");
         }
         List<byte[]> signatures = new ArrayList<>();
