@@ -2,6 +2,9 @@ package io.channelsync.webhook;
 
 import io.channelsync.support.IntegrationTest;
 import io.channelsync.support.TestData;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -196,6 +199,30 @@ class WebhookProcessingTest extends IntegrationTest {
         assertThat(booking("airbnb", received)).containsEntry("status", "confirmed");
         assertThat(booking("airbnb", queued)).containsEntry("status", "confirmed");
         assertThat(syncJobs(bookingMapping)).isEqualTo(2);
+    }
+
+    @Test
+    void fullQueueStillAnswers202AndTheSweepPicksTheRowUpLater() throws Exception {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        SedaEndpoint endpoint = camel.getEndpoint(WebhookQueue.URI, SedaEndpoint.class);
+        camel.getRouteController().stopRoute("webhook-processing");
+        long id;
+        try {
+            // fill the queue with ids of no row (a consumer would skip them)
+            while (endpoint.getQueue().remainingCapacity() > 0) {
+                Exchange filler = new DefaultExchange(camel);
+                filler.getIn().setHeader(WebhookQueue.LOG_ID, -1L);
+                endpoint.getQueue().offer(filler);
+            }
+            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2027-03-01", "2027-03-04", 2, "accepted"), now());
+            assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("received");
+            endpoint.getQueue().clear();
+        } finally {
+            camel.getRouteController().startRoute("webhook-processing");
+        }
+        assertThat(awaitDone(id).get("status")).isEqualTo("processed");
+        assertThat(booking("airbnb", code)).containsEntry("check_in", "2027-03-01");
     }
 
     private long insertLeftBehind(String code, String status, String age) {
