@@ -1,7 +1,7 @@
 package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.channelsync.channel.BookingComReservationsClient;
+import io.channelsync.channel.BookingComReservationInbox;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -12,7 +12,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +36,11 @@ public class WebhookEventProcessor {
 
     private final WebhookLog webhookLog;
     private final ChannelBookings bookings;
-    private final BookingComReservationsClient bookingCom;
+    private final BookingComReservationInbox bookingCom;
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
 
-    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, BookingComReservationsClient bookingCom,
+    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, BookingComReservationInbox bookingCom,
                                  SyncJobs syncJobs, TransactionTemplate tx) {
         this.webhookLog = webhookLog;
         this.bookings = bookings;
@@ -158,8 +157,8 @@ public class WebhookEventProcessor {
             outcome.note = "type '" + type + "' recorded, nothing applied";
             return;
         }
-        List<BookingComReservationsClient.Pulled> pulled = bookingCom.pull(text(body, "hotel_id"));
-        for (BookingComReservationsClient.Pulled p : pulled) {
+        List<BookingComReservationInbox.Pulled> pulled = bookingCom.pull(text(body, "hotel_id"));
+        for (BookingComReservationInbox.Pulled p : pulled) {
             int problemsBefore = outcome.problems.size();
             store(p.reservation(), outcome);
             String error = outcome.problems.size() > problemsBefore ? outcome.problems.get(outcome.problems.size() - 1) : null;

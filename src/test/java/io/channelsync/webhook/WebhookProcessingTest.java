@@ -139,7 +139,7 @@ class WebhookProcessingTest extends IntegrationTest {
     void bookingComAlertPullsStoresAndAcknowledgesTheReservations() {
         String stored = Long.toString(4_000_000_000L + System.nanoTime() % 1_000_000_000L);
         String unmapped = stored + "9";
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).withQueryParam("hotel_ids", equalTo(hotel))
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).withQueryParam("hotel_id", equalTo(hotel))
                 .withHeader("Authorization", equalTo("Bearer test-jwt"))
                 .willReturn(ok(otaReservations("OTA_HotelResNotifRQ", reservationXml(stored, room, "Book"), reservationXml(unmapped, "999", "Book")))));
         CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif"))

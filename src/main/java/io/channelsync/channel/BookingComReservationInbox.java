@@ -24,13 +24,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Booking.com reservations (OTA XML), pulled and acknowledged with the machine-account token.
+ * Booking.com's queue of new, modified and cancelled reservations (OTA XML), pulled and acknowledged
+ * after a webhook alert, with the machine-account token (reconciliation reads reservations through
+ * {@code BookingComReservationsClient} instead).
  * Every call carries {@code Authorization: Bearer <BookingComTokenProvider.token()>}; on a 401 the
  * token is invalidated and the call retried once. Other non-2xx answers throw {@link ChannelCallException}.
  *
  * <h2>Pull</h2>
- * {@code GET {base-url}/hotels/ota/OTA_HotelResNotif?hotel_ids={hotel_id}} (new reservations) and
- * {@code GET {base-url}/hotels/ota/OTA_HotelResModifyNotif?hotel_ids={hotel_id}} (modifications and
+ * {@code GET {base-url}/hotels/ota/OTA_HotelResNotif?hotel_id={hotel_id}} (new reservations) and
+ * {@code GET {base-url}/hotels/ota/OTA_HotelResModifyNotif?hotel_id={hotel_id}} (modifications and
  * cancellations), header {@code Accept: application/xml}. Each answers an {@code OTA_HotelResNotifRQ}
  * (resp. {@code OTA_HotelResModifyNotifRQ}) document; namespaces are ignored, only these parts are read:
  * <pre>{@code
@@ -44,15 +46,14 @@ import java.util.List;
  *         <TimeSpan Start="2026-12-01" End="2026-12-05"/>           <!-- check-in, check-out -->
  *         <GuestCounts><GuestCount Count="2"/></GuestCounts>
  *         <Total AmountAfterTax="480.00" CurrencyCode="EUR"/>
- *         <BasicPropertyInfo HotelCode="123456"/>                   <!-- hotel id -->
+ *         <BasicPropertyInfo HotelCode="123456"/>                   <!-- hotel id; optional: the alert's hotel_id -->
  *       </RoomStay></RoomStays>
  *       <ResGuests><ResGuest>... <PersonName><GivenName>Ana</GivenName><Surname>Silva</Surname></PersonName> ...</ResGuest></ResGuests>
  *     </HotelReservation>
  *   </HotelReservations>
  * </OTA_HotelResNotifRQ>
  * }</pre>
- * {@code ResStatus} Cancel (or a {@code HotelReservation} under the modify endpoint with
- * {@code ResStatus="Cancel"}) is a cancellation; anything else is confirmed. The version time is
+ * {@code ResStatus}: Cancel is cancelled, Pending is pending, anything else (Book, Commit, Modify) confirmed. The version time is
  * {@code LastModifyDateTime}, else {@code CreateDateTime}, else the document's {@code TimeStamp}.
  *
  * <h2>Acknowledge</h2>
@@ -74,7 +75,7 @@ import java.util.List;
  * in place of {@code <Success/>} (and no {@code ResGlobalInfo}). Any 2xx is success.
  */
 @Component
-public class BookingComReservationsClient {
+public class BookingComReservationInbox {
 
     public static final String NEW = "OTA_HotelResNotif";
     public static final String MODIFIED = "OTA_HotelResModifyNotif";
@@ -87,7 +88,7 @@ public class BookingComReservationsClient {
     private final BookingComTokenProvider tokens;
     private final HttpClient http;
 
-    public BookingComReservationsClient(ChannelProperties properties, BookingComTokenProvider tokens) {
+    public BookingComReservationInbox(ChannelProperties properties, BookingComTokenProvider tokens) {
         this.properties = properties;
         this.tokens = tokens;
         this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
@@ -97,10 +98,10 @@ public class BookingComReservationsClient {
     public List<Pulled> pull(String hotelId) throws IOException {
         List<Pulled> pulled = new ArrayList<>();
         for (String endpoint : List.of(NEW, MODIFIED)) {
-            String query = hotelId == null ? "" : "?hotel_ids=" + URLEncoder.encode(hotelId, StandardCharsets.UTF_8);
+            String query = hotelId == null ? "" : "?hotel_id=" + URLEncoder.encode(hotelId, StandardCharsets.UTF_8);
             HttpResponse<byte[]> response = call(HttpRequest.newBuilder(uri(endpoint + query))
                     .header("Accept", "application/xml").GET());
-            for (ChannelReservation r : parse(response.body())) {
+            for (ChannelReservation r : parse(response.body(), hotelId)) {
                 pulled.add(new Pulled(endpoint, r));
             }
         }
@@ -152,7 +153,7 @@ public class BookingComReservationsClient {
         }
     }
 
-    static List<ChannelReservation> parse(byte[] xml) throws IOException {
+    static List<ChannelReservation> parse(byte[] xml, String alertHotelId) throws IOException {
         if (xml == null || xml.length == 0) {
             return List.of();
         }
@@ -173,14 +174,16 @@ public class BookingComReservationsClient {
         for (int i = 0; i < list.getLength(); i++) {
             Element res = (Element) list.item(i);
             Element stay = first(res, "RoomStay");
-            String status = "Cancel".equalsIgnoreCase(res.getAttribute("ResStatus")) ? "cancelled" : "confirmed";
+            String resStatus = res.getAttribute("ResStatus");
+            String status = "Cancel".equalsIgnoreCase(resStatus) ? "cancelled" : "Pending".equalsIgnoreCase(resStatus) ? "pending" : "confirmed";
+            String hotel = attr(first(stay, "BasicPropertyInfo"), "HotelCode");
             String given = text(first(res, "GivenName"));
             String surname = text(first(res, "Surname"));
             String guestName = given == null && surname == null ? null
                     : ((given == null ? "" : given) + " " + (surname == null ? "" : surname)).trim();
             reservations.add(new ChannelReservation("booking_com",
                     attr(first(res, "UniqueID"), "ID"),
-                    attr(first(stay, "BasicPropertyInfo"), "HotelCode"),
+                    hotel != null ? hotel : alertHotelId,
                     attr(first(stay, "RoomType"), "RoomTypeCode"),
                     date(attr(first(stay, "TimeSpan"), "Start")),
                     date(attr(first(stay, "TimeSpan"), "End")),
