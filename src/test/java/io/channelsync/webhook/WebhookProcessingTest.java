@@ -22,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 /** What happens after the 202: bookings, sync jobs, Booking.com pull and acknowledgement, failures, crash recovery. */
 class WebhookProcessingTest extends IntegrationTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    WebhookRecovery recovery;
+
     private UUID property;
     private UUID airbnbMapping;
     private UUID bookingMapping;
@@ -223,6 +226,27 @@ class WebhookProcessingTest extends IntegrationTest {
         }
         assertThat(awaitDone(id).get("status")).isEqualTo("processed");
         assertThat(booking("airbnb", code)).containsEntry("check_in", "2027-03-01");
+    }
+
+    @Test
+    void concurrentRecoverySweepsApplyEachLeftBehindEventOnce() throws Exception {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(insertLeftBehind("HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), i % 2 == 0 ? "received" : "queued",
+                    "interval '1 hour'"));
+        }
+        // four sweeps at once (as four instances would), besides the service's own timer
+        java.util.concurrent.ExecutorService instances = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (var f : instances.invokeAll(java.util.Collections.nCopies(4, () -> recovery.recover()))) {
+                f.get();
+            }
+        } finally {
+            instances.shutdown();
+        }
+        ids.forEach(id -> assertThat(awaitDone(id).get("status")).isEqualTo("processed"));
+        // each event created its booking and exactly one sync job for the other channel
+        assertThat(syncJobs(bookingMapping)).isEqualTo(20);
     }
 
     private long insertLeftBehind(String code, String status, String age) {
