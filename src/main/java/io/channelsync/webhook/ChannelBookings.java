@@ -1,0 +1,85 @@
+package io.channelsync.webhook;
+
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Channel bookings in the PMS {@code bookings} table, keyed by (platform, reservation_code). A
+ * version is applied only if its event time is newer than the stored one ({@code source_updated_at}),
+ * so an event that arrives late never overwrites a newer one.
+ */
+@Component
+public class ChannelBookings {
+
+    /** A mapped listing: where its bookings go. */
+    public record Mapping(UUID id, UUID agencyId, UUID propertyId) {
+    }
+
+    /** The nights a stored booking held before this change (to reopen them if the dates moved). */
+    public record Stay(LocalDate checkIn, LocalDate checkOut) {
+    }
+
+    private final NamedParameterJdbcTemplate sql;
+
+    public ChannelBookings(NamedParameterJdbcTemplate sql) {
+        this.sql = sql;
+    }
+
+    /** The live mapping of a listing (and, for Booking.com, room). */
+    public Optional<Mapping> mapping(String platform, String listingId, String roomId) {
+        return sql.query("""
+                select id, agency_id, property_id from channel_mappings
+                where platform = :platform and listing_id = :listing and coalesce(room_id, '') = :room and deleted_at is null""",
+                new MapSqlParameterSource("platform", platform).addValue("listing", listingId)
+                        .addValue("room", roomId == null ? "" : roomId),
+                (rs, n) -> new Mapping(rs.getObject("id", UUID.class), rs.getObject("agency_id", UUID.class),
+                        rs.getObject("property_id", UUID.class))).stream().findFirst();
+    }
+
+    /** The stay currently stored for a reservation, locked until the caller's transaction ends. */
+    public Optional<Stay> lockStored(String platform, String reservationCode) {
+        return sql.query("""
+                select check_in, check_out from bookings where platform = :platform and reservation_code = :code
+                for update""", Map.of("platform", platform, "code", reservationCode),
+                (rs, n) -> new Stay(rs.getObject("check_in", LocalDate.class), rs.getObject("check_out", LocalDate.class)))
+                .stream().findFirst();
+    }
+
+    /**
+     * Inserts the booking, or updates it if this version is newer than the stored one.
+     *
+     * @return true if the row changed; false if a newer (or the same) version is already stored
+     */
+    public boolean upsert(Mapping mapping, ChannelReservation r) {
+        return !sql.queryForList("""
+                insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status,
+                                      guest_name, guests, total_amount, currency, source_updated_at)
+                values (:agency, :property, :platform, :code, :checkIn, :checkOut, :status,
+                        :guestName, :guests, :total, :currency, :eventTime)
+                on conflict (platform, reservation_code) do update
+                    set check_in = excluded.check_in, check_out = excluded.check_out, status = excluded.status,
+                        guest_name = excluded.guest_name, guests = excluded.guests, total_amount = excluded.total_amount,
+                        currency = excluded.currency, source_updated_at = excluded.source_updated_at, updated_at = now()
+                    where bookings.source_updated_at is null or bookings.source_updated_at < excluded.source_updated_at
+                returning id""", new MapSqlParameterSource()
+                .addValue("agency", mapping.agencyId())
+                .addValue("property", mapping.propertyId())
+                .addValue("platform", r.platform())
+                .addValue("code", r.reservationCode())
+                .addValue("checkIn", r.checkIn())
+                .addValue("checkOut", r.checkOut())
+                .addValue("status", r.status())
+                .addValue("guestName", r.guestName())
+                .addValue("guests", r.guests())
+                .addValue("total", r.total())
+                .addValue("currency", r.currency())
+                .addValue("eventTime", Timestamp.from(r.eventTime())), UUID.class).isEmpty();
+    }
+}

@@ -1,0 +1,91 @@
+package io.channelsync.webhook;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One webhook signature scheme, as a processor: it checks the signature of the raw body held in
+ * {@link WebhookIntake#RAW_BODY} against the secrets of the platform in {@link WebhookIntake#PLATFORM},
+ * and either sets {@link WebhookIntake#EVENT_TIME} (and {@link WebhookIntake#EVENT_ID} when the scheme
+ * carries one) or throws a 401 {@link WebhookRejection}. Which scheme a platform uses is
+ * configuration ({@code channel-sync.webhooks.<platform>.scheme}); see {@link WebhookSignatureCheck}.
+ * <p>
+ * To add a scheme: subclass this, make it a Spring bean, return its configuration name from
+ * {@link #scheme()}, and name it in {@code application.yaml}.
+ */
+public abstract class SignatureVerifier implements Processor {
+
+    /** What a valid signature tells us: the signed time, and the event id if the scheme signs one. */
+    public record Verified(Instant eventTime, String eventId) {
+    }
+
+    private final WebhookProperties properties;
+    private final Clock clock;
+
+    protected SignatureVerifier(WebhookProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The name used in {@code channel-sync.webhooks.<platform>.scheme}. */
+    public abstract String scheme();
+
+    /**
+     * @param header  a request header by name (case-insensitive), or null
+     * @param body    the exact bytes received
+     * @param secrets every currently valid secret; any may have signed
+     */
+    public abstract Verified verify(Function<String, String> header, byte[] body, List<String> secrets,
+                                    Instant now, Duration tolerance);
+
+    @Override
+    public void process(Exchange exchange) {
+        String platform = exchange.getProperty(WebhookIntake.PLATFORM, String.class);
+        byte[] body = exchange.getProperty(WebhookIntake.RAW_BODY, byte[].class);
+        List<String> secrets = properties.channel(platform).secrets();
+        if (secrets.isEmpty()) {
+            throw WebhookRejection.signature("no webhook secret is configured for " + platform);
+        }
+        Verified verified = verify(name -> exchange.getIn().getHeader(name, String.class), body, secrets,
+                clock.instant(), properties.tolerance());
+        exchange.setProperty(WebhookIntake.SIGNATURE_VALID, true);
+        exchange.setProperty(WebhookIntake.EVENT_TIME, verified.eventTime());
+        if (verified.eventId() != null) {
+            exchange.setProperty(WebhookIntake.EVENT_ID, verified.eventId());
+        }
+    }
+
+    /** Refuses a timestamp older or newer than the tolerance. */
+    protected static Instant checkTimestamp(String seconds, Instant now, Duration tolerance) {
+        if (seconds == null || !seconds.matches("[0-9]{1,12}")) {
+            throw WebhookRejection.signature("malformed signature timestamp");
+        }
+        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(seconds));
+        if (Duration.between(signedAt, now).abs().compareTo(tolerance) > 0) {
+            throw WebhookRejection.signature("signature timestamp outside the tolerance of " + tolerance.toSeconds() + " s");
+        }
+        return signedAt;
+    }
+
+    protected static byte[] hmacSha256(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

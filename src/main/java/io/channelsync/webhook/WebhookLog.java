@@ -1,0 +1,166 @@
+package io.channelsync.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed};
+ * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
+ * The intake statements run with a query timeout ({@code channel-sync.webhooks.db-timeout}), so a
+ * database that cannot take the row makes the caller retry (503) instead of waiting.
+ */
+@Component
+public class WebhookLog {
+
+    /** A delivery as the intake saw it, before it is stored. */
+    public record Delivery(String platform, String eventId, String eventType, Instant eventTime,
+                           Map<String, String> headers, byte[] rawBody, JsonNode payload, boolean signatureValid) {
+    }
+
+    /** A stored event, as the processing route reads it. */
+    public record Event(long id, String platform, String eventId, String eventType, Instant eventTime, JsonNode payload) {
+    }
+
+    private final NamedParameterJdbcTemplate intake;
+    private final NamedParameterJdbcTemplate sql;
+    private final ObjectMapper json;
+
+    public WebhookLog(DataSource dataSource, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties) {
+        JdbcTemplate bounded = new JdbcTemplate(dataSource);
+        bounded.setQueryTimeout((int) Math.max(1, properties.dbTimeout().toSeconds()));
+        this.intake = new NamedParameterJdbcTemplate(bounded);
+        this.sql = sql;
+        this.json = json;
+    }
+
+    /**
+     * Commits a genuine delivery as {@code received}, unless its event id is already held by a
+     * non-rejected row: then nothing is inserted and empty is returned (the caller records a duplicate).
+     */
+    public Optional<Long> insertReceived(Delivery d) {
+        List<Long> ids = intake.queryForList("""
+                insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
+                                         signature_valid, status)
+                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
+                        cast(:payload as jsonb), :signatureValid, 'received')
+                on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
+                returning id""", params(d, null), Long.class);
+        return ids.stream().findFirst();
+    }
+
+    /** Records a repeated delivery of an event already logged; it is never processed. */
+    public long insertDuplicate(Delivery d) {
+        return intake.queryForObject("""
+                insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
+                                         signature_valid, status, error)
+                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
+                        cast(:payload as jsonb), :signatureValid, 'duplicate', 'event id already logged')
+                returning id""", params(d, null), Long.class);
+    }
+
+    /** Records a refused delivery with the reason. Its content is not trusted: no event id, no payload. */
+    public long insertRejected(String platform, Map<String, String> headers, byte[] rawBody, boolean signatureValid, String reason) {
+        Delivery d = new Delivery(platform, null, null, null, headers, rawBody, null, signatureValid);
+        return intake.queryForObject("""
+                insert into webhook_log (platform, headers, raw_body, signature_valid, status, error)
+                values (:platform, cast(:headers as jsonb), :rawBody, :signatureValid, 'rejected', :error)
+                returning id""", params(d, reason), Long.class);
+    }
+
+    /** received -> queued, just before the id goes onto the queue. False if someone else took it. */
+    public boolean markQueued(long id) {
+        return sql.update("update webhook_log set status = 'queued', updated_at = now() where id = :id and status = 'received'",
+                Map.of("id", id)) == 1;
+    }
+
+    /** queued -> received: the queue was full; the recovery sweep will take it. */
+    public void backToReceived(long id) {
+        sql.update("update webhook_log set status = 'received', updated_at = now() where id = :id and status = 'queued'",
+                Map.of("id", id));
+    }
+
+    /**
+     * Claims rows a dead process (or a full queue) left behind, marking them {@code queued} in the
+     * same statement; {@code FOR UPDATE SKIP LOCKED} means two instances never claim the same row.
+     */
+    public List<Long> claimForRecovery(Duration receivedGrace, Duration queuedLease, int limit) {
+        return sql.queryForList("""
+                update webhook_log set status = 'queued', updated_at = now()
+                where id in (select id from webhook_log
+                             where (status = 'received' and updated_at < now() - make_interval(secs => :grace))
+                                or (status = 'queued' and updated_at < now() - make_interval(secs => :lease))
+                             order by updated_at
+                             limit :limit
+                             for update skip locked)
+                returning id""", new MapSqlParameterSource()
+                .addValue("grace", receivedGrace.toMillis() / 1000.0)
+                .addValue("lease", queuedLease.toMillis() / 1000.0)
+                .addValue("limit", limit), Long.class);
+    }
+
+    /**
+     * Locks a {@code queued} row for processing, inside the caller's transaction. Empty when the row
+     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     */
+    public Optional<Event> lockQueued(long id) {
+        return sql.query("""
+                select id, platform, event_id, event_type, event_time, payload::text as payload
+                from webhook_log where id = :id and status = 'queued'
+                for update skip locked""", Map.of("id", id), (rs, n) -> {
+            Timestamp time = rs.getTimestamp("event_time");
+            return new Event(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
+                    rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")));
+        }).stream().findFirst();
+    }
+
+    public void markProcessed(long id, String note) {
+        sql.update("""
+                update webhook_log set status = 'processed', error = :note, processed_at = now(), updated_at = now()
+                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", note));
+    }
+
+    /** Ends a row {@code failed} with the error; a row already processed is left alone. */
+    public void markFailed(long id, String error) {
+        sql.update("""
+                update webhook_log set status = 'failed', error = :error, processed_at = now(), updated_at = now()
+                where id = :id and status in ('received', 'queued')""",
+                new MapSqlParameterSource("id", id).addValue("error", error));
+    }
+
+    private MapSqlParameterSource params(Delivery d, String error) {
+        try {
+            return new MapSqlParameterSource()
+                    .addValue("platform", d.platform())
+                    .addValue("eventId", d.eventId())
+                    .addValue("eventType", d.eventType())
+                    .addValue("eventTime", d.eventTime() == null ? null : Timestamp.from(d.eventTime()))
+                    .addValue("headers", json.writeValueAsString(d.headers() == null ? Map.of() : d.headers()))
+                    .addValue("rawBody", d.rawBody())
+                    .addValue("payload", d.payload() == null ? null : json.writeValueAsString(d.payload()))
+                    .addValue("signatureValid", d.signatureValid())
+                    .addValue("error", error);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode readTree(String text) {
+        try {
+            return text == null ? null : json.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.channelsync.webhook;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Inbound channel webhooks ({@code channel-sync.webhooks}).
+ *
+ * @param airbnb       how Airbnb signs its webhooks
+ * @param bookingCom   how Booking.com signs its webhooks
+ * @param tolerance    how far a signed timestamp may be from our clock, either way
+ * @param maxBodyBytes larger bodies are refused with 413
+ * @param dbTimeout    how long the intake waits for the database before answering 503
+ * @param queueSize    capacity of {@code seda:webhook-events}; when full, rows stay {@code received}
+ * @param consumers    concurrent consumers of the processing route
+ * @param recovery     the sweep that re-enqueues rows a dead process left behind
+ * @param retry        redelivery of a failing event before it is marked failed
+ */
+@ConfigurationProperties("channel-sync.webhooks")
+public record WebhookProperties(Channel airbnb, Channel bookingCom,
+                                @DefaultValue("300s") Duration tolerance,
+                                @DefaultValue("262144") int maxBodyBytes,
+                                @DefaultValue("5s") Duration dbTimeout,
+                                @DefaultValue("1000") int queueSize,
+                                @DefaultValue("4") int consumers,
+                                Recovery recovery,
+                                Retry retry) {
+
+    public WebhookProperties {
+        airbnb = airbnb == null ? new Channel(null, null) : airbnb;
+        bookingCom = bookingCom == null ? new Channel(null, null) : bookingCom;
+        recovery = recovery == null ? new Recovery(null, null, null, null, 0) : recovery;
+        if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0) {
+            throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size and consumers must be positive");
+        }
+    }
+
+    /** The settings of one platform ({@code airbnb} or {@code booking_com}). */
+    public Channel channel(String platform) {
+        return switch (platform) {
+            case "airbnb" -> airbnb;
+            case "booking_com" -> bookingCom;
+            default -> throw new IllegalArgumentException("unknown webhook platform " + platform);
+        };
+    }
+
+    /**
+     * @param scheme  the signature scheme: {@code timestamped-hmac} or {@code standard-webhooks}
+     * @param secrets every secret currently valid (several during a rotation)
+     */
+    public record Channel(String scheme, List<String> secrets) {
+        public Channel {
+            secrets = secrets == null ? List.of() : secrets.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+
+    /**
+     * @param receivedGrace a {@code received} row older than this was not handed to the queue (full, or the process died)
+     * @param queuedLease   a {@code queued} row older than this was lost with its process's memory queue
+     * @param intervalMs    how often the sweep runs
+     * @param startDelayMs  when the first sweep runs after start-up
+     * @param batchSize     rows claimed per sweep
+     */
+    public record Recovery(@DefaultValue("10s") Duration receivedGrace, @DefaultValue("5m") Duration queuedLease,
+                           @DefaultValue("30000") Long intervalMs, @DefaultValue("1000") Long startDelayMs,
+                           @DefaultValue("100") int batchSize) {
+        public Recovery {
+            receivedGrace = receivedGrace == null ? Duration.ofSeconds(10) : receivedGrace;
+            queuedLease = queuedLease == null ? Duration.ofMinutes(5) : queuedLease;
+            intervalMs = intervalMs == null ? 30_000L : intervalMs;
+            startDelayMs = startDelayMs == null ? 1_000L : startDelayMs;
+            batchSize = batchSize <= 0 ? 100 : batchSize;
+        }
+    }
+
+    /** Exponential redelivery: initialDelayMs, then × backoffMultiplier, at most maxDelayMs, maxRetries times. */
+    public record Retry(@DefaultValue("1000") long initialDelayMs, @DefaultValue("2") double backoffMultiplier,
+                        @DefaultValue("5") int maxRetries, @DefaultValue("60000") long maxDelayMs) {
+    }
+}

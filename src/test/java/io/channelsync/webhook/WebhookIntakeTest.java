@@ -1,0 +1,222 @@
+package io.channelsync.webhook;
+
+import io.channelsync.support.IntegrationTest;
+import io.channelsync.support.TestData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import javax.sql.DataSource;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.channelsync.webhook.Webhooks.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The webhook endpoints' contract: signatures, refusals, rotation, duplicates, 503. Real HTTP, real PostgreSQL. */
+class WebhookIntakeTest extends IntegrationTest {
+
+    @Autowired
+    DataSource dataSource;
+
+    private String listing;
+    private long lastLogId;
+
+    @BeforeEach
+    void mappedListing() {
+        TestData.Agency agency = data.agency();
+        UUID property = data.property(agency.id());
+        listing = TestData.uniqueListingId();
+        data.airbnbMapping(agency.id(), property, listing);
+        lastLogId = jdbc.queryForObject("select coalesce(max(id), 0) from webhook_log", Long.class);
+    }
+
+    private byte[] reservation(String code) {
+        return airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2026-12-01", "2026-12-05", 2, "accepted");
+    }
+
+    private HttpResponse<String> postAirbnb(byte[] body, Map<String, String> headers) {
+        return api.postRaw(AIRBNB_PATH, body, headers);
+    }
+
+    /** The refused delivery is logged as rejected with its reason, and nothing is processed. */
+    private void assertRejected(HttpResponse<String> response, int status, String reason, String code) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select status, error, event_id, payload::text as payload from webhook_log where id > ?", lastLogId);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)).containsEntry("status", "rejected").containsEntry("event_id", null).containsEntry("payload", null);
+        assertThat((String) rows.get(0).get("error")).contains(reason);
+        assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code)).isZero();
+    }
+
+    @Test
+    void missingSignatureHeaderIsRejectedAndLogged() {
+        byte[] body = reservation("HMMISSING1");
+        assertRejected(postAirbnb(body, Map.of("Content-Type", "application/json")), 401, "missing X-Airbnb-Signature", "HMMISSING1");
+    }
+
+    @Test
+    void wrongSecretIsRejectedAndLogged() {
+        byte[] body = reservation("HMWRONG001");
+        assertRejected(postAirbnb(body, airbnbHeaders("not-our-secret", now(), body)), 401, "does not match", "HMWRONG001");
+    }
+
+    @Test
+    void tamperedBodyIsRejectedAndLogged() {
+        byte[] body = reservation("HMTAMPER01");
+        Map<String, String> headers = airbnbHeaders(AIRBNB_NEW, now(), body);
+        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("\"number_of_guests\": 2", "\"number_of_guests\": 9")
+                .getBytes(StandardCharsets.UTF_8);
+        assertRejected(postAirbnb(tampered, headers), 401, "does not match", "HMTAMPER01");
+    }
+
+    @Test
+    void staleTimestampIsRejectedAndLogged() {
+        byte[] body = reservation("HMSTALE001");
+        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now() - 301, body)), 401, "outside the tolerance", "HMSTALE001");
+    }
+
+    @Test
+    void futureTimestampIsRejectedAndLogged() {
+        byte[] body = reservation("HMFUTURE01");
+        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now() + 301, body)), 401, "outside the tolerance", "HMFUTURE01");
+    }
+
+    @Test
+    void malformedSignatureHeaderIsRejectedAndLogged() {
+        byte[] body = reservation("HMMALFORM1");
+        assertRejected(postAirbnb(body, Map.of("X-Airbnb-Signature", "v1=abc,t=yesterday")), 401, "malformed", "HMMALFORM1");
+    }
+
+    @Test
+    void malformedStandardWebhooksSignatureIsRejectedAndLogged() {
+        byte[] body = "{\"type\":\"reservation\",\"hotel_id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new HashMap<>(bookingHeaders(BOOKING_NEW, "evt-" + UUID.randomUUID(), now(), body));
+        headers.put("webhook-signature", "v1:not-base64!");
+        HttpResponse<String> response = api.postRaw(BOOKING_PATH, body, headers);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("select status from webhook_log where id > ?", String.class, lastLogId)).isEqualTo("rejected");
+    }
+
+    @Test
+    void oversizedBodyIsRefusedWith413AndLogged() {
+        byte[] body = ("{\"action\":\"test_notification\",\"pad\":\"" + "x".repeat(256 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)), 413, "exceeds the limit", "none");
+    }
+
+    @Test
+    void invalidJsonIsRefusedWith400AndLogged() {
+        byte[] body = "{\"action\": \"reservation_acceptance_confirmation\", ".getBytes(StandardCharsets.UTF_8);
+        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)), 400, "not valid JSON", "none");
+    }
+
+    @Test
+    void oldAndNewSecretsAreBothAcceptedDuringRotation() {
+        for (String secret : List.of(AIRBNB_OLD, AIRBNB_NEW)) {
+            byte[] body = reservation("HMROT" + secret.length() + secret.charAt(secret.length() - 1) + UUID.randomUUID().toString().substring(0, 4));
+            assertThat(postAirbnb(body, airbnbHeaders(secret, now(), body)).statusCode()).isEqualTo(202);
+        }
+        for (String secret : List.of(BOOKING_OLD, BOOKING_NEW)) {
+            byte[] body = "{\"type\":\"availability\",\"hotel_id\":\"42\"}".getBytes(StandardCharsets.UTF_8);
+            assertThat(api.postRaw(BOOKING_PATH, body, bookingHeaders(secret, "evt-" + UUID.randomUUID(), now(), body)).statusCode())
+                    .isEqualTo(202);
+        }
+    }
+
+    @Test
+    void acceptedWebhookIsCommittedBeforeTheAnswerWithItsExactBytes() {
+        byte[] body = reservation("HMBYTES001");
+        HttpResponse<String> response = postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body));
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).contains("\"status\":\"queued\"");
+        Map<String, Object> row = jdbc.queryForMap("select raw_body, signature_valid, event_type, headers::text as headers "
+                + "from webhook_log where id > ? and platform = 'airbnb'", lastLogId);
+        assertThat((byte[]) row.get("raw_body")).isEqualTo(body);
+        assertThat(row).containsEntry("signature_valid", true).containsEntry("event_type", "reservation_acceptance_confirmation");
+        assertThat((String) row.get("headers")).containsIgnoringCase("x-airbnb-signature");
+    }
+
+    @Test
+    void duplicateDeliveryIsRecordedAndProcessedOnce() {
+        byte[] body = airbnbReservation("evt-" + UUID.randomUUID(), "reservation_acceptance_confirmation", "HMDUP00001", listing,
+                "2026-12-01", "2026-12-05", 2, "accepted");
+        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(202);
+        HttpResponse<String> again = postAirbnb(body, airbnbHeaders(AIRBNB_OLD, now(), body));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("{\"status\":\"duplicate\"}");
+        awaitStatuses("processed", "duplicate");
+        assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = 'HMDUP00001'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void identicalRedeliveryWithoutEventIdIsADuplicate() {
+        byte[] body = "{\"action\":\"test_notification\",\"nonce\":\"%s\"}".formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        long t = now();
+        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, t, body)).statusCode()).isEqualTo(202);
+        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, t, body)).statusCode()).isEqualTo(200);
+        awaitStatuses("processed", "duplicate");
+    }
+
+    @Test
+    void concurrentDuplicateDeliveriesAreProcessedExactlyOnce() throws Exception {
+        byte[] body = airbnbReservation("evt-" + UUID.randomUUID(), "reservation_acceptance_confirmation", "HMCONC0001", listing,
+                "2026-12-10", "2026-12-12", 2, "accepted");
+        Map<String, String> headers = airbnbHeaders(AIRBNB_NEW, now(), body);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Integer>> calls = java.util.Collections.nCopies(8, () -> postAirbnb(body, headers).statusCode());
+            List<Integer> statuses = pool.invokeAll(calls).stream().map(WebhookIntakeTest::get).toList();
+            assertThat(statuses).containsOnly(202, 200).filteredOn(s -> s == 202).hasSize(1);
+        } finally {
+            pool.shutdown();
+        }
+        awaitStatuses("processed", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate");
+        assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = 'HMCONC0001'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void databaseThatCannotTakeTheRowAnswers503() throws Exception {
+        byte[] body = reservation("HMDBDOWN01");
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement st = lock.createStatement()) {
+                st.execute("lock table webhook_log in exclusive mode");
+                HttpResponse<String> response = postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body));
+                assertThat(response.statusCode()).isEqualTo(503);
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            } finally {
+                lock.rollback();
+            }
+        }
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where id > ?", Integer.class, lastLogId)).isZero();
+        // the channel delivers again, and now it is stored
+        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(202);
+    }
+
+    private void awaitStatuses(String... statuses) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                jdbc.queryForList("select status from webhook_log where id > ?", String.class, lastLogId))
+                .containsExactlyInAnyOrder(statuses));
+    }
+
+    private static Integer get(Future<Integer> f) {
+        try {
+            return f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

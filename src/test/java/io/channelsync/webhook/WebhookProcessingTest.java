@@ -1,0 +1,282 @@
+package io.channelsync.webhook;
+
+import io.channelsync.support.IntegrationTest;
+import io.channelsync.support.TestData;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static io.channelsync.webhook.Webhooks.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What happens after the 202: bookings, sync jobs, Booking.com pull and acknowledgement, failures, crash recovery. */
+class WebhookProcessingTest extends IntegrationTest {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    WebhookRecovery recovery;
+
+    private UUID property;
+    private UUID airbnbMapping;
+    private UUID bookingMapping;
+    private String listing;
+    private String hotel;
+    private String room;
+
+    @BeforeEach
+    void propertyOnBothChannels() {
+        TestData.Agency agency = data.agency();
+        property = data.property(agency.id());
+        listing = TestData.uniqueListingId();
+        hotel = TestData.uniqueListingId();
+        room = Long.toString(System.nanoTime() % 1_000_000_000L);
+        airbnbMapping = data.airbnbMapping(agency.id(), property, listing);
+        bookingMapping = data.bookingComMapping(agency.id(), property, hotel, room);
+        CHANNELS.stubFor(post("/booking/token-based-authentication/exchange")
+                .willReturn(okJson("{\"jwt\": \"test-jwt\", \"expires_in\": 3600}")));
+    }
+
+    private long postAirbnb(byte[] body, long t) {
+        HttpResponse<String> response = api.postRaw(AIRBNB_PATH, body, airbnbHeaders(AIRBNB_NEW, t, body));
+        assertThat(response.statusCode()).isEqualTo(202);
+        return Long.parseLong(response.body().replaceAll(".*\"id\":(\\d+).*", "$1"));
+    }
+
+    private long postBooking(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = api.postRaw(BOOKING_PATH, body, bookingHeaders(BOOKING_OLD, "evt-" + UUID.randomUUID(), now(), body));
+        assertThat(response.statusCode()).isEqualTo(202);
+        return Long.parseLong(response.body().replaceAll(".*\"id\":(\\d+).*", "$1"));
+    }
+
+    private Map<String, Object> awaitDone(long webhookId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "select status in ('processed', 'failed') from webhook_log where id = ?", Boolean.class, webhookId));
+        return jdbc.queryForMap("select status, error, processed_at from webhook_log where id = ?", webhookId);
+    }
+
+    private Map<String, Object> booking(String platform, String code) {
+        return jdbc.queryForMap("select property_id, check_in::text as check_in, check_out::text as check_out, status, guest_name, "
+                + "guests, total_amount::text as total, currency from bookings where platform = ? and reservation_code = ?", platform, code);
+    }
+
+    private int syncJobs(UUID mapping) {
+        return jdbc.queryForObject("select count(*) from sync_logs where mapping_id = ?", Integer.class, mapping);
+    }
+
+    @Test
+    void validAirbnbReservationIsStoredAndSyncsTheOtherChannel() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2026-12-01", "2026-12-05", 3, "accepted"), now());
+
+        Map<String, Object> row = awaitDone(id);
+        assertThat(row.get("status")).isEqualTo("processed");
+        assertThat(row.get("processed_at")).isNotNull();
+        assertThat(booking("airbnb", code)).containsEntry("property_id", property).containsEntry("check_in", "2026-12-01")
+                .containsEntry("check_out", "2026-12-05").containsEntry("status", "confirmed").containsEntry("guests", 3)
+                .containsEntry("total", "480.50").containsEntry("currency", "EUR").containsEntry("guest_name", "Zoë Łukasiewicz 東京");
+        // the other channel (Booking.com) gets a sync job for the stay; Airbnb, where it came from, does not
+        assertThat(syncJobs(bookingMapping)).isEqualTo(1);
+        assertThat(syncJobs(airbnbMapping)).isZero();
+        assertThat(jdbc.queryForObject("select payload->>'from' || ' ' || (payload->>'to') from sync_logs where mapping_id = ?",
+                String.class, bookingMapping)).isEqualTo("2026-12-01 2026-12-05");
+    }
+
+    @Test
+    void olderAlterationAfterANewerOneChangesNothing() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
+                "2026-12-01", "2026-12-08", 4, "accepted"), t));
+        long older = postAirbnb(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
+                "2026-12-01", "2026-12-03", 1, "accepted"), t - 60);
+
+        assertThat(awaitDone(older).get("status")).isEqualTo("processed");
+        assertThat(booking("airbnb", code)).containsEntry("check_out", "2026-12-08").containsEntry("guests", 4);
+        assertThat(syncJobs(bookingMapping)).isEqualTo(1);
+    }
+
+    @Test
+    void cancellationClosesTheBookingAndReopensItsNights() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2026-12-01", "2026-12-05", 2, "accepted"), t - 10));
+        awaitDone(postAirbnb(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
+                "2026-12-01", "2026-12-05", 2, "cancelled"), t));
+        assertThat(booking("airbnb", code)).containsEntry("status", "cancelled");
+        assertThat(syncJobs(bookingMapping)).isEqualTo(2);
+    }
+
+    @Test
+    void unknownListingEndsFailedWithoutRetrying() {
+        String unmapped = TestData.uniqueListingId();
+        long id = postAirbnb(airbnbReservation(null, "reservation_requested", "HMUNMAPPED", unmapped,
+                "2026-12-01", "2026-12-05", 2, "pending"), now());
+        Map<String, Object> row = awaitDone(id);
+        assertThat(row.get("status")).isEqualTo("failed");
+        assertThat(row.get("error")).isEqualTo("no mapping for listing " + unmapped);
+    }
+
+    @Test
+    void unknownActionAndTestNotificationAreAcknowledgedAndRecorded() {
+        long unknown = postAirbnb(("{\"action\":\"listing_photo_updated\",\"event_id\":\"" + UUID.randomUUID() + "\"}")
+                .getBytes(StandardCharsets.UTF_8), now());
+        long test = postAirbnb(("{\"action\":\"test_notification\",\"event_id\":\"" + UUID.randomUUID() + "\"}")
+                .getBytes(StandardCharsets.UTF_8), now());
+        assertThat(awaitDone(unknown).get("status")).isEqualTo("processed");
+        assertThat(awaitDone(test).get("status")).isEqualTo("processed");
+    }
+
+    @Test
+    void bookingComAlertPullsStoresAndAcknowledgesTheReservations() {
+        String stored = Long.toString(4_000_000_000L + System.nanoTime() % 1_000_000_000L);
+        String unmapped = stored + "9";
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).withQueryParam("hotel_id", equalTo(hotel))
+                .withHeader("Authorization", equalTo("Bearer test-jwt"))
+                .willReturn(ok(otaReservations("OTA_HotelResNotifRQ", reservationXml(stored, room, "Book"), reservationXml(unmapped, "999", "Book")))));
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif"))
+                .willReturn(ok(otaReservations("OTA_HotelResModifyNotifRQ"))));
+        CHANNELS.stubFor(post("/booking/hotels/ota/OTA_HotelResNotif").willReturn(ok()));
+
+        Map<String, Object> row = awaitDone(postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}"));
+
+        assertThat(booking("booking_com", stored)).containsEntry("check_in", "2026-12-20").containsEntry("check_out", "2026-12-23")
+                .containsEntry("status", "confirmed").containsEntry("guests", 2).containsEntry("guest_name", "Ana Silva")
+                .containsEntry("total", "390.00").containsEntry("currency", "EUR");
+        assertThat(syncJobs(airbnbMapping)).isEqualTo(1);
+        assertThat(syncJobs(bookingMapping)).isZero();
+        // the one that could not be stored is visible on the row and acknowledged as an error, never silently
+        assertThat(row.get("status")).isEqualTo("failed");
+        assertThat((String) row.get("error")).contains("no mapping for listing " + hotel + " room 999");
+        CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
+                .withHeader("Authorization", equalTo("Bearer test-jwt"))
+                .withRequestBody(containing("<Success/>")).withRequestBody(containing("ID=\"" + stored + "\"")));
+        CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
+                .withRequestBody(containing("<Errors>")).withRequestBody(containing("ID=\"" + unmapped + "\"")));
+    }
+
+    @Test
+    void bookingComNotificationCarryingTheReservationIsAppliedDirectly() {
+        String code = Long.toString(5_000_000_000L + System.nanoTime() % 1_000_000_000L);
+        long id = postBooking("""
+                {"type": "reservation", "hotel_id": "%s", "reservation": {"reservation_id": "%s", "room_id": "%s",
+                 "checkin": "2027-01-10", "checkout": "2027-01-12", "guests": 2, "status": "new", "total": "210.00", "currency": "eur"}}"""
+                .formatted(hotel, code, room));
+        assertThat(awaitDone(id).get("status")).isEqualTo("processed");
+        assertThat(booking("booking_com", code)).containsEntry("check_in", "2027-01-10").containsEntry("currency", "EUR");
+        assertThat(syncJobs(airbnbMapping)).isEqualTo(1);
+        CHANNELS.verify(0, getRequestedFor(urlPathMatching("/booking/hotels/ota/.*")));
+    }
+
+    @Test
+    void processingThatKeepsFailingIsRetriedThenMarkedFailed() {
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(serverError()));
+        Map<String, Object> row = awaitDone(postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}"));
+        assertThat(row.get("status")).isEqualTo("failed");
+        assertThat((String) row.get("error")).contains("answered HTTP 500");
+        // first attempt + 2 redeliveries (test profile)
+        CHANNELS.verify(3, getRequestedFor(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")));
+    }
+
+    @Test
+    void acknowledgedWebhookIsProcessedAfterACrashBetweenCommitAndProcessing() {
+        // the rows a process that died right after its 202 leaves behind: one never enqueued, one lost with its memory queue
+        String received = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String queued = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long first = insertLeftBehind(received, "received", "interval '1 minute'");
+        long second = insertLeftBehind(queued, "queued", "interval '1 hour'");
+
+        assertThat(awaitDone(first).get("status")).isEqualTo("processed");
+        assertThat(awaitDone(second).get("status")).isEqualTo("processed");
+        assertThat(booking("airbnb", received)).containsEntry("status", "confirmed");
+        assertThat(booking("airbnb", queued)).containsEntry("status", "confirmed");
+        assertThat(syncJobs(bookingMapping)).isEqualTo(2);
+    }
+
+    @Test
+    void fullQueueStillAnswers202AndTheSweepPicksTheRowUpLater() throws Exception {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        SedaEndpoint endpoint = camel.getEndpoint(WebhookQueue.URI, SedaEndpoint.class);
+        camel.getRouteController().stopRoute("webhook-processing");
+        long id;
+        try {
+            // fill the queue with ids of no row (a consumer would skip them)
+            while (endpoint.getQueue().remainingCapacity() > 0) {
+                Exchange filler = new DefaultExchange(camel);
+                filler.getIn().setHeader(WebhookQueue.LOG_ID, -1L);
+                endpoint.getQueue().offer(filler);
+            }
+            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2027-03-01", "2027-03-04", 2, "accepted"), now());
+            assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("received");
+            endpoint.getQueue().clear();
+        } finally {
+            camel.getRouteController().startRoute("webhook-processing");
+        }
+        assertThat(awaitDone(id).get("status")).isEqualTo("processed");
+        assertThat(booking("airbnb", code)).containsEntry("check_in", "2027-03-01");
+    }
+
+    @Test
+    void concurrentRecoverySweepsApplyEachLeftBehindEventOnce() throws Exception {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(insertLeftBehind("HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), i % 2 == 0 ? "received" : "queued",
+                    "interval '1 hour'"));
+        }
+        // four sweeps at once (as four instances would), besides the service's own timer
+        java.util.concurrent.ExecutorService instances = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (var f : instances.invokeAll(java.util.Collections.nCopies(4, () -> recovery.recover()))) {
+                f.get();
+            }
+        } finally {
+            instances.shutdown();
+        }
+        ids.forEach(id -> assertThat(awaitDone(id).get("status")).isEqualTo("processed"));
+        // each event created its booking and exactly one sync job for the other channel
+        assertThat(syncJobs(bookingMapping)).isEqualTo(20);
+    }
+
+    private long insertLeftBehind(String code, String status, String age) {
+        byte[] body = airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2027-02-01", "2027-02-03", 2, "accepted");
+        return jdbc.queryForObject("insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, "
+                + "signature_valid, status, created_at, updated_at) values ('airbnb', ?, 'reservation_acceptance_confirmation', now(), ?, "
+                + "cast(? as jsonb), true, ?, now() - " + age + ", now() - " + age + ") returning id", Long.class,
+                "evt-" + UUID.randomUUID(), body, new String(body, StandardCharsets.UTF_8), status);
+    }
+
+    private static String otaReservations(String root, String... reservations) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"http://www.opentravel.org/OTA/2003/05\" "
+                + "TimeStamp=\"2026-11-01T10:00:00Z\"><HotelReservations>" + String.join("", reservations)
+                + "</HotelReservations></" + root + ">";
+    }
+
+    private String reservationXml(String id, String roomId, String status) {
+        return """
+                <HotelReservation ResStatus="%s" CreateDateTime="2026-11-01T09:00:00Z" LastModifyDateTime="2026-11-01T09:30:00Z">
+                  <UniqueID Type="14" ID="%s"/>
+                  <RoomStays><RoomStay>
+                    <RoomTypes><RoomType RoomTypeCode="%s"/></RoomTypes>
+                    <TimeSpan Start="2026-12-20" End="2026-12-23"/>
+                    <GuestCounts><GuestCount Count="2"/></GuestCounts>
+                    <Total AmountAfterTax="390.00" CurrencyCode="EUR"/>
+                    <BasicPropertyInfo HotelCode="%s"/>
+                  </RoomStay></RoomStays>
+                  <ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName>
+                    <GivenName>Ana</GivenName><Surname>Silva</Surname>
+                  </PersonName></Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>
+                </HotelReservation>""".formatted(status, id, roomId, hotel);
+    }
+}
