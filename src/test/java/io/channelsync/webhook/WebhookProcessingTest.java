@@ -190,6 +190,27 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void aDeliveryThatKeepsFailingIsDeadLetteredAndARequeueProcessesItOnceTheChannelRecovers() {
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(serverError()));
+        long id = postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "select count(*) from deadletters where webhook_log_id = ?", Integer.class, id) == 1);
+        Map<String, Object> deadLetter = jdbc.queryForMap(
+                "select id, source, status, platform, exception_message from deadletters where webhook_log_id = ?", id);
+        assertThat(deadLetter).containsEntry("source", "webhook").containsEntry("status", "open").containsEntry("platform", "booking_com");
+        assertThat((String) deadLetter.get("exception_message")).contains("answered HTTP 500");
+        assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("failed");
+
+        // the channel recovers; an operator requeues the dead letter and the delivery is processed
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(ok(otaReservations("OTA_HotelResNotifRQ"))));
+        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif")).willReturn(ok(otaReservations("OTA_HotelResModifyNotifRQ"))));
+        assertThat(api.post("/api/v1/deadletters/" + deadLetter.get("id") + "/requeue", OPERATOR_KEY, "").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(
+                jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)));
+        assertThat(jdbc.queryForObject("select status from deadletters where webhook_log_id = ?", String.class, id)).isEqualTo("requeued");
+    }
+
+    @Test
     void acknowledgedWebhookIsProcessedAfterACrashBetweenCommitAndProcessing() {
         // the rows a process that died right after its 202 leaves behind: one never enqueued, one lost with its memory queue
         String received = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
