@@ -65,7 +65,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             Path binDir = extractBinaries();
             int chosenPort = port > 0 ? port : freePort();
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(key, binDir, chosenPort);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(directoryFree(key, wipeFirst), binDir, chosenPort);
             server.boot(wipeFirst, settings, startupTimeout);
             server.users = 1;
             RUNNING.put(key, server);
@@ -74,6 +74,34 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A live server of another process (a second test run in the same checkout, a service already
+     * running) is never stopped or wiped: a throw-away test cluster moves to a directory of its own,
+     * a persistent one refuses to start.
+     */
+    private static Path directoryFree(Path dataDir, boolean throwAway) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return dataDir;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return dataDir; // unreadable: a leftover of a crash, handled in boot()
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (throwAway) {
+                Path own = dataDir.resolveSibling(dataDir.getFileName() + "-" + ProcessHandle.current().pid());
+                log.info("{} is in use by PostgreSQL pid {} (another run); this one uses {}", dataDir, pid, own);
+                return own;
+            }
+            throw new IllegalStateException("The embedded PostgreSQL data directory " + dataDir + " is in use by a running server (pid "
+                    + pid + "): is channel-sync already running? Stop it, or set CHANNEL_SYNC_EMBEDDED_DB_DATA_DIR to another directory.");
+        }
+        return dataDir;
     }
 
     public int port() {

@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * describe the whole database: with several instances, aggregate with max(), not sum().
  * <ul>
  *   <li>{@code channelsync_webhooks_total{platform,outcome}}: deliveries: received, rejected, duplicate</li>
- *   <li>{@code channelsync_webhooks{platform,status}}: webhook rows by current status</li>
+ *   <li>{@code channelsync_webhooks_current{platform,status}}: webhook rows by current status</li>
  *   <li>{@code channelsync_sync_jobs{status}}: sync jobs by current state (succeeded, failed, deadlettered, ...)</li>
  *   <li>{@code channelsync_sync_retries_total}: attempts that failed transiently and were retried</li>
  *   <li>{@code channelsync_deadletters_open}: dead letters waiting for an operator</li>
@@ -52,7 +52,8 @@ public class ChannelSyncMetrics {
                         s -> s.get("webhook:" + platform + ":" + outcome), "platform", platform, "outcome", outcome);
             }
             for (String status : WEBHOOK_STATUSES) {
-                gauge(registry, "channelsync.webhooks", "webhook rows by current status",
+                // its own name: Prometheus refuses a gauge and a counter under one name
+                gauge(registry, "channelsync.webhooks.current", "webhook rows by current status",
                         s -> s.get("webhook:" + platform + ":" + status), "platform", platform, "status", status);
             }
         }

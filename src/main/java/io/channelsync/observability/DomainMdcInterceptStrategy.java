@@ -10,30 +10,22 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Puts the id of what an exchange is about (webhook, sync job, reconciliation run) into the
- * logging MDC around every step of every route, so one event can be followed through the log:
- * {@code grep 'job=42'}. The ids come from the exchange headers the routes already carry; the
- * combined key {@code ids} is what the log pattern prints.
+ * Around every step of every route, puts the ids the exchange carries in its headers into the
+ * logging MDC ({@link DomainMdc}), so one webhook, job or run can be followed through the log
+ * ({@code grep 'job=42'}) without any route having to ask for it.
  */
 @Component
 public class DomainMdcInterceptStrategy implements InterceptStrategy {
 
     /** exchange header → MDC key */
-    static final Map<String, String> IDS = idsInLogOrder();
-    static final String COMBINED = "ids";
-
-    private static Map<String, String> idsInLogOrder() {
-        Map<String, String> ids = new LinkedHashMap<>();
-        ids.put("webhookLogId", "webhook");
-        ids.put("syncJobId", "job");
-        ids.put("reconciliationRunId", "run");
-        ids.put("deadLetterId", "deadletter");
-        return ids;
-    }
+    static final Map<String, String> HEADERS = Map.of(
+            "webhookLogId", "webhook",
+            "syncJobId", "job",
+            "reconciliationRunId", "run",
+            "deadLetterId", "deadletter");
 
     @Override
     public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
@@ -41,35 +33,13 @@ public class DomainMdcInterceptStrategy implements InterceptStrategy {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 Map<String, String> before = MDC.getCopyOfContextMap();
-                apply(exchange);
+                HEADERS.forEach((header, key) -> DomainMdc.put(key, exchange.getMessage().getHeader(header)));
                 try {
                     return super.process(exchange, callback);
                 } finally {
-                    restore(before);
+                    DomainMdc.restore(before);
                 }
             }
         };
-    }
-
-    static void apply(Exchange exchange) {
-        StringBuilder combined = new StringBuilder();
-        IDS.forEach((header, key) -> {
-            Object value = exchange.getMessage().getHeader(header);
-            if (value != null) {
-                MDC.put(key, value.toString());
-                combined.append(combined.isEmpty() ? "" : " ").append(key).append('=').append(value);
-            }
-        });
-        if (!combined.isEmpty()) {
-            MDC.put(COMBINED, combined.toString());
-        }
-    }
-
-    private static void restore(Map<String, String> before) {
-        if (before == null) {
-            MDC.clear();
-        } else {
-            MDC.setContextMap(before);
-        }
     }
 }

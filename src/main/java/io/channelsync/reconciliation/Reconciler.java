@@ -1,5 +1,6 @@
 package io.channelsync.reconciliation;
 
+import io.channelsync.observability.DomainMdc;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.ChannelCallException;
 import io.channelsync.channel.ChannelReservation;
@@ -100,6 +101,12 @@ public class Reconciler {
     /** Runs a reconciliation of the agency to the end and returns its id. Never throws for a channel's failure. */
     public long reconcile(UUID agencyId, String trigger) {
         Run run = new Run(runs.start(agencyId, trigger), agencyId);
+        try (var mdc = DomainMdc.with("run", run.id)) {
+            return reconcile(run, agencyId);
+        }
+    }
+
+    private long reconcile(Run run, UUID agencyId) {
         LocalDate today = LocalDate.now(ZoneId.of(config.timeZone()));
         Window window = new Window(today, today.plusDays(config.daysAhead()), today.minusDays(config.changedWithinDays()),
                 OffsetDateTime.now().minusDays(config.changedWithinDays()));

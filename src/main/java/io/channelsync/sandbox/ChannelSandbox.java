@@ -50,8 +50,12 @@ public class ChannelSandbox {
     private final Deque<Recorded> requests = new ArrayDeque<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.none();
-    /** Booking.com reservations waiting to be pulled, per hotel id (the channel's queue). */
-    private final Map<String, List<String>> pendingBookingReservations = new ConcurrentHashMap<>();
+    /** Booking.com reservations the channel holds, per hotel id, as OTA {@code <HotelReservation>} elements. */
+    private final Map<String, List<BookingReservation>> bookingReservations = new ConcurrentHashMap<>();
+
+    /** A Booking.com reservation; {@code acknowledged} once channel-sync confirmed it stored it. */
+    public record BookingReservation(String id, String xml, boolean acknowledged) {
+    }
     /** Airbnb reservations the channel holds, per listing id (what reconciliation reads). */
     private final Map<String, List<Map<String, Object>>> airbnbReservations = new ConcurrentHashMap<>();
 
@@ -118,21 +122,35 @@ public class ChannelSandbox {
         synchronized (requests) {
             requests.clear();
         }
-        pendingBookingReservations.clear();
+        bookingReservations.clear();
         airbnbReservations.clear();
         faults = Faults.none();
     }
 
-    public void queueBookingReservation(String hotelId, String reservationXml) {
-        pendingBookingReservations.computeIfAbsent(hotelId, h -> new ArrayList<>()).add(reservationXml);
+    /** A new reservation at the hotel: the channel holds it and offers it at every pull until it is acknowledged. */
+    public synchronized void addBookingReservation(String hotelId, String reservationId, String reservationXml) {
+        bookingReservations.computeIfAbsent(hotelId, h -> new ArrayList<>()).add(new BookingReservation(reservationId, reservationXml, false));
     }
 
-    /** Takes every pending Booking.com reservation (the channel keeps them until acknowledged; the sandbox simplifies). */
-    public synchronized List<String> takeBookingReservations() {
-        List<String> all = new ArrayList<>();
-        pendingBookingReservations.values().forEach(all::addAll);
-        pendingBookingReservations.clear();
-        return all;
+    /** What a pull returns: the hotel's reservations not acknowledged yet (all hotels when hotelId is null). */
+    public synchronized List<String> unacknowledgedBookingReservations(String hotelId) {
+        return bookingReservations.entrySet().stream()
+                .filter(e -> hotelId == null || e.getKey().equals(hotelId))
+                .flatMap(e -> e.getValue().stream())
+                .filter(r -> !r.acknowledged())
+                .map(BookingReservation::xml)
+                .toList();
+    }
+
+    /** Every reservation the channel holds for the hotel (what reconciliation reads). */
+    public synchronized List<String> bookingReservations(String hotelId) {
+        return bookingReservations.getOrDefault(hotelId, List.of()).stream().map(BookingReservation::xml).toList();
+    }
+
+    /** channel-sync confirmed it stored this reservation: the channel stops offering it. */
+    public synchronized void acknowledgeBookingReservation(String reservationId) {
+        bookingReservations.values().forEach(list -> list.replaceAll(r ->
+                r.id().equals(reservationId) ? new BookingReservation(r.id(), r.xml(), true) : r));
     }
 
     public void putAirbnbReservation(String listingId, Map<String, Object> reservation) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * Control: {@code GET /sandbox/requests?channel=airbnb|booking_com&after=SEQ}, {@code DELETE /sandbox/requests}
  * (forget everything), {@code GET|PUT /sandbox/faults} ({@code {"error_rate": 0.2, "latency_ms": 100,
  * "status_by_key": {"<listing or hotel id>": 503}, "outage_until": "2026-11-25T15:00:00Z"}}),
- * {@code POST /sandbox/booking_com/reservations} (queue an OTA reservation for the next pull) and
+ * {@code POST /sandbox/booking_com/reservations} (a new reservation at a hotel: offered at every pull until acknowledged) and
  * {@code POST /sandbox/airbnb/reservations} (a reservation Airbnb holds, for reconciliation).
  */
 @RestController
@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 public class SandboxController {
 
     private static final Pattern HOTEL_CODE = Pattern.compile("HotelCode=\"(\\d+)\"");
+    private static final Pattern UNIQUE_ID = Pattern.compile("<UniqueID[^>]*\\bID=\"([^\"]+)\"");
     private static final String OTA_NS = "http://www.opentravel.org/OTA/2003/05";
 
     private final ChannelSandbox sandbox;
@@ -91,25 +92,40 @@ public class SandboxController {
         return ResponseEntity.status(status).body(otaResponse("OTA_HotelAvailNotifRS", status));
     }
 
+    /**
+     * The pull after a webhook alert (no {@code start_date}): the hotel's unacknowledged reservations;
+     * reconciliation's read (with {@code start_date}): every reservation the hotel holds. The sandbox
+     * keeps no separate modification queue, so {@code OTA_HotelResModifyNotif} answers an empty list.
+     */
     @GetMapping(path = "/booking_com/hotels/ota/{message:OTA_HotelResNotif|OTA_HotelResModifyNotif}", produces = MediaType.APPLICATION_XML_VALUE)
-    ResponseEntity<String> bookingPull(@PathVariable String message) {
-        int status = sandbox.answerFor(null, 200);
-        List<String> reservations = status == 200 && message.equals("OTA_HotelResNotif") ? sandbox.takeBookingReservations() : List.of();
-        String body = "<" + message + "RQ xmlns=\"" + OTA_NS + "\" Version=\"2.001\"><HotelReservations>"
+    ResponseEntity<String> bookingReservations(@PathVariable String message,
+                                               @RequestParam(name = "hotel_id", required = false) String hotelId,
+                                               @RequestParam(name = "start_date", required = false) String startDate) {
+        int status = sandbox.answerFor(hotelId, 200);
+        List<String> reservations = status != 200 || message.equals("OTA_HotelResModifyNotif") ? List.of()
+                : startDate != null ? sandbox.bookingReservations(hotelId) : sandbox.unacknowledgedBookingReservations(hotelId);
+        String body = "<" + message + "RQ xmlns=\"" + OTA_NS + "\" Version=\"2.001\" TimeStamp=\"" + Instant.now() + "\"><HotelReservations>"
                 + String.join("", reservations) + "</HotelReservations></" + message + "RQ>";
-        sandbox.record("booking_com", "GET", "/hotels/ota/" + message, null, status, body);
+        sandbox.record("booking_com", "GET", "/hotels/ota/" + message + (hotelId == null ? "" : "?hotel_id=" + hotelId)
+                + (startDate == null ? "" : "&start_date=" + startDate), hotelId, status, body);
         return ResponseEntity.status(status).body(status == 200 ? body : otaResponse(message + "RS", status));
     }
 
+    /** Acknowledgement: a Success for a reservation id stops the channel offering it. */
     @PostMapping(path = "/booking_com/hotels/ota/{message:OTA_HotelResNotif|OTA_HotelResModifyNotif}", produces = MediaType.APPLICATION_XML_VALUE)
     ResponseEntity<String> bookingAcknowledge(@PathVariable String message, @RequestBody String body) {
-        sandbox.record("booking_com", "POST", "/hotels/ota/" + message, null, 200, body);
+        String reservationId = firstMatch(UNIQUE_ID, body);
+        if (reservationId != null && body.contains("<Success")) {
+            sandbox.acknowledgeBookingReservation(reservationId);
+        }
+        sandbox.record("booking_com", "POST", "/hotels/ota/" + message, reservationId, 200, body);
         return ResponseEntity.ok(otaResponse(message + "RS", 200));
     }
 
+    /** A new reservation at a hotel: {@code {"hotel_id", "reservation_id", "xml": "<HotelReservation ...>...</HotelReservation>"}}. */
     @PostMapping(path = "/booking_com/reservations", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> queueBookingReservation(@RequestBody JsonNode request) {
-        sandbox.queueBookingReservation(request.path("hotel_id").asText(), request.path("xml").asText());
+    ResponseEntity<Void> addBookingReservation(@RequestBody JsonNode request) {
+        sandbox.addBookingReservation(request.path("hotel_id").asText(), request.path("reservation_id").asText(), request.path("xml").asText());
         return ResponseEntity.accepted().build();
     }
 

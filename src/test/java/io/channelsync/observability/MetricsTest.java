@@ -13,7 +13,7 @@ class MetricsTest extends IntegrationTest {
     @Test
     void prometheusExposesTheBusinessMetrics() {
         String scrape = api.get("/actuator/prometheus", null).body();
-        assertThat(scrape).contains("channelsync_webhooks_total{", "channelsync_sync_jobs{", "channelsync_sync_retries_total",
+        assertThat(scrape).contains("channelsync_webhooks_total{", "channelsync_webhooks_current{", "channelsync_sync_jobs{", "channelsync_sync_retries_total",
                 "channelsync_deadletters_open", "channelsync_reconciliation_discrepancies_total{");
     }
 

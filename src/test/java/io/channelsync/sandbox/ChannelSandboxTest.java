@@ -62,14 +62,24 @@ class ChannelSandboxTest extends IntegrationTest {
     }
 
     @Test
-    void issuesBookingComTokensAndQueuesReservationsForThePull() throws Exception {
+    void offersABookingComReservationAtEveryPullUntilAcknowledgedAndKeepsItForReconciliation() throws Exception {
         JsonNode token = json.readTree(api.post("/sandbox/booking_com/token-based-authentication/exchange", null, "{}").body());
         assertThat(token.path("jwt").asText()).startsWith("sandbox-jwt-");
 
-        api.post("/sandbox/booking_com/reservations", null, "{\"hotel_id\":\"900\",\"xml\":\"<HotelReservation ResStatus=\\\"Book\\\"/>\"}");
-        String pulled = api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif", null).body();
-        assertThat(pulled).contains("<HotelReservation ResStatus=\"Book\"/>");
-        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif", null).body())
-                .as("a pulled reservation is not pulled again").doesNotContain("HotelReservation ");
+        String reservation = "<HotelReservation ResStatus=\\\"Book\\\"><UniqueID Type=\\\"14\\\" ID=\\\"4000000001\\\"/></HotelReservation>";
+        api.post("/sandbox/booking_com/reservations", null,
+                "{\"hotel_id\":\"900\",\"reservation_id\":\"4000000001\",\"xml\":\"" + reservation + "\"}");
+        String pull = "/sandbox/booking_com/hotels/ota/OTA_HotelResNotif?hotel_id=900";
+        assertThat(api.get(pull, null).body()).contains("ID=\"4000000001\"");
+        assertThat(api.get(pull, null).body()).as("not acknowledged yet: offered again").contains("ID=\"4000000001\"");
+        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif?hotel_id=901", null).body())
+                .as("another hotel's pull").doesNotContain("4000000001");
+
+        api.postRaw("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif",
+                "<OTA_HotelResNotifRS><Success/><HotelReservations><HotelReservation><UniqueID Type=\"14\" ID=\"4000000001\"/></HotelReservation></HotelReservations></OTA_HotelResNotifRS>".getBytes(),
+                java.util.Map.of("Content-Type", "application/xml"));
+        assertThat(api.get(pull, null).body()).as("acknowledged: no longer offered").doesNotContain("4000000001");
+        assertThat(api.get(pull + "&start_date=2026-01-01&end_date=2027-12-31", null).body())
+                .as("the channel still holds it for reconciliation").contains("ID=\"4000000001\"");
     }
 }
