@@ -47,6 +47,10 @@ public class SecurityConfig {
             }
             return new BearerKeyAuthentication(header.substring(7).trim());
         });
+        // only the API's keys are ours to check: a bearer token on any other path (the sandbox's
+        // Booking.com JWT, say) is not an API key and must not be judged as one
+        bearer.setRequestMatcher(request -> request.getRequestURI().startsWith(request.getContextPath() + "/api/v1/")
+                && !request.getRequestURI().startsWith(request.getContextPath() + "/api/v1/webhooks/"));
         bearer.setSuccessHandler((request, response, authentication) ->
                 request.setAttribute(Caller.REQUEST_ATTRIBUTE, authentication.getPrincipal()));
         bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));

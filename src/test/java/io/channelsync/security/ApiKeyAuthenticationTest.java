@@ -42,4 +42,10 @@ class ApiKeyAuthenticationTest extends IntegrationTest {
         jdbc.update("update api_keys set revoked_at = now() where agency_id = ?", agency.id());
         assertThat(api.get("/api/v1/me", agency.apiKey()).statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void aBearerTokenOutsideTheApiIsNotTakenForAnApiKey() {
+        var response = api.get("/actuator/health", "some-channel-jwt");
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
 }
