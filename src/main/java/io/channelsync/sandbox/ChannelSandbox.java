@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,8 +57,8 @@ public class ChannelSandbox {
     /** A Booking.com reservation; {@code acknowledged} once channel-sync confirmed it stored it. */
     public record BookingReservation(String id, String xml, boolean acknowledged) {
     }
-    /** Airbnb reservations the channel holds, per listing id (what reconciliation reads). */
-    private final Map<String, List<Map<String, Object>>> airbnbReservations = new ConcurrentHashMap<>();
+    /** Airbnb reservations the channel holds, per listing id, by confirmation code (what reconciliation reads). */
+    private final Map<String, Map<String, Map<String, Object>>> airbnbReservations = new ConcurrentHashMap<>();
 
     public ChannelSandbox() {
         log.warn("Channel SANDBOX active: Airbnb and Booking.com are simulated under /sandbox/**; nothing reaches a real channel");
@@ -153,11 +154,13 @@ public class ChannelSandbox {
                 r.id().equals(reservationId) ? new BookingReservation(r.id(), r.xml(), true) : r));
     }
 
-    public void putAirbnbReservation(String listingId, Map<String, Object> reservation) {
-        airbnbReservations.computeIfAbsent(listingId, l -> new ArrayList<>()).add(reservation);
+    /** A reservation Airbnb holds; a second one with the same confirmation code replaces the first (an alteration). */
+    public synchronized void putAirbnbReservation(String listingId, Map<String, Object> reservation) {
+        airbnbReservations.computeIfAbsent(listingId, l -> new LinkedHashMap<>())
+                .put(String.valueOf(reservation.get("confirmation_code")), reservation);
     }
 
-    public List<Map<String, Object>> airbnbReservations(String listingId) {
-        return List.copyOf(airbnbReservations.getOrDefault(listingId, List.of()));
+    public synchronized List<Map<String, Object>> airbnbReservations(String listingId) {
+        return List.copyOf(airbnbReservations.getOrDefault(listingId, Map.of()).values());
     }
 }

@@ -1,0 +1,51 @@
+package io.channelsync.booking;
+
+import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiRequests;
+import io.channelsync.api.ApiResponses;
+import io.channelsync.security.Caller;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code GET /api/v1/properties/{id}/bookings}: the PMS bookings of a property as channel-sync
+ * holds them (from every channel, newest stay first, at most 200), so an operator can see what a
+ * webhook stored. Another agency's property is a 404.
+ */
+@Component("bookingResource")
+public class BookingResource {
+
+    private static final int MAX = 200;
+    private final NamedParameterJdbcTemplate sql;
+    private final ApiResponses responses;
+
+    public BookingResource(NamedParameterJdbcTemplate sql, ApiResponses responses) {
+        this.sql = sql;
+        this.responses = responses;
+    }
+
+    public void listForProperty(Exchange exchange) {
+        Caller caller = Caller.of(exchange);
+        UUID property = ApiRequests.pathId(exchange, "id", "property");
+        var params = new MapSqlParameterSource("property", property)
+                .addValue("operator", caller.operator())
+                .addValue("agency", caller.agencyId());
+        List<UUID> visible = sql.queryForList("""
+                select id from properties where id = :property and (:operator or agency_id = cast(:agency as uuid))""", params, UUID.class);
+        if (visible.isEmpty()) {
+            throw ApiException.notFound("property", property);
+        }
+        List<Map<String, Object>> bookings = sql.queryForList("""
+                select id, property_id, platform, reservation_code, check_in, check_out, status, guest_name, guests,
+                       total_amount, currency, source_updated_at, created_at, updated_at
+                from bookings where property_id = :property
+                order by check_in desc limit %d""".formatted(MAX), params);
+        responses.reply(exchange, 200, Map.of("items", bookings));
+    }
+}

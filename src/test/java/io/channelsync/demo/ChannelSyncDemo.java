@@ -1,0 +1,486 @@
+package io.channelsync.demo;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * {@code make demo}: walks a running channel-sync (started by {@code make run}, which serves the
+ * channel sandbox) through the life of a booking, and says at every step what happened and where
+ * it can be seen. Each step checks its outcome through the service's API or the sandbox's record,
+ * so the demo is also a smoke test: it exits 1 if any step's check fails.
+ * <p>
+ * Needs only a JDK: {@code java src/test/java/io/channelsync/demo/ChannelSyncDemo.java [base-url]}
+ * with DEMO_OPERATOR_KEY, DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET in the environment (the
+ * Makefile passes the ones `make run` gives the service). The test suite runs it too (DemoTest).
+ */
+public final class ChannelSyncDemo {
+
+    private final String base;
+    private final String operatorKey;
+    private final String airbnbSecret;
+    private final String bookingSecret;
+    private final Duration retryWait;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> failures = new ArrayList<>();
+    private int step;
+
+    // what the demo creates
+    private String agencyKey;
+    private String property;
+    private String listing;
+    private String hotel;
+    private String room;
+
+    public ChannelSyncDemo(String base, String operatorKey, String airbnbSecret, String bookingSecret, Duration retryWait) {
+        this.base = base.replaceAll("/+$", "");
+        this.operatorKey = operatorKey;
+        this.airbnbSecret = airbnbSecret;
+        this.bookingSecret = bookingSecret;
+        this.retryWait = retryWait;
+    }
+
+    public static void main(String[] args) {
+        String base = args.length > 0 ? args[0] : env("DEMO_BASE_URL", "http://127.0.0.1:8080");
+        ChannelSyncDemo demo = new ChannelSyncDemo(base, env("DEMO_OPERATOR_KEY", "sandbox-operator-key"),
+                env("DEMO_AIRBNB_SECRET", "sandbox-airbnb-secret"),
+                env("DEMO_BOOKING_SECRET", "whsec_c2FuZGJveC1ib29raW5nLWNvbS1zZWNyZXQ="), Duration.ofSeconds(90));
+        List<String> failed = demo.run();
+        System.exit(failed.isEmpty() ? 0 : 1);
+    }
+
+    /** Runs every step; returns the checks that failed (empty: the whole flow worked). */
+    public List<String> run() {
+        try {
+            setUp();
+            airbnbBooking();
+            duplicateAndForgery();
+            airbnbCancellation();
+            bookingComBooking();
+            retryAndDeadLetter();
+            reconciliation();
+        } catch (RuntimeException e) {
+            failures.add("aborted: " + e.getMessage());
+            System.out.println("  ✘ demo aborted: " + e.getMessage());
+        }
+        System.out.println();
+        System.out.println(failures.isEmpty() ? "All steps checked out." : failures.size() + " check(s) failed: " + failures);
+        return failures;
+    }
+
+    // ---- the story ----
+
+    private void setUp() {
+        title("An agency, a property, its calendar, and its listings on both channels");
+        require(get("/sandbox/faults", null).status == 200, "the channel sandbox answers (start the service with `make run`)");
+        get("/sandbox/requests", null);
+        http("DELETE", "/sandbox/requests", null, null, Map.of());
+
+        Response agency = post("/api/v1/agencies", operatorKey, "{\"name\": \"Seaside Rentals (demo " + shortId() + ")\"}");
+        require(agency.status == 201, "operator created an agency (201)");
+        agencyKey = str(agency.json(), "api_key", "key");
+        say("agency %s, its API key %s… (shown once, stored only as a hash)", str(agency.json(), "id"), agencyKey.substring(0, 12));
+
+        Response prop = post("/api/v1/properties", agencyKey, "{\"name\": \"Casa Azul\"}");
+        require(prop.status == 201, "property created");
+        property = str(prop.json(), "id");
+
+        listing = Long.toString(ThreadLocalRandom.current().nextLong(10_000_000L, 99_999_999L)) + "0000000001";
+        hotel = Long.toString(ThreadLocalRandom.current().nextLong(100_000, 999_999));
+        room = hotel + "01";
+        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"platform\": \"airbnb\", \"listing_id\": \"%s\"}"
+                .formatted(property, listing)).status == 201, "mapped to Airbnb listing " + listing);
+        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"platform\": \"booking_com\", \"listing_id\": \"%s\", \"room_id\": \"%s\"}"
+                .formatted(property, hotel, room)).status == 201, "mapped to Booking.com hotel " + hotel + ", room " + room);
+
+        StringBuilder days = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            days.append(i == 0 ? "" : ",").append("{\"date\": \"%s\", \"available\": true, \"min_stay\": 2, \"price\": 140.00}".formatted(day(7 + i)));
+        }
+        Response calendar = put("/api/v1/properties/" + property + "/availability", agencyKey, "{\"days\": [" + days + "]}");
+        require(calendar.status == 200 || calendar.status == 202, "the PMS published 60 open nights");
+        awaitJobs("succeeded", 2, "the calendar was pushed to both channels");
+        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, null), "Airbnb's sandbox received the calendar (PUT /v2/calendars/" + listing + ")");
+        require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "HotelCode=\"" + hotel + "\""), "Booking.com's sandbox received OTA_HotelAvailNotif for hotel " + hotel);
+    }
+
+    private String airbnbCode;
+    private byte[] airbnbBookingBody;
+    private long airbnbBookingTime;
+
+    private void airbnbBooking() {
+        title("A guest books on Airbnb: the same nights must close on Booking.com");
+        airbnbCode = "HM" + shortId().toUpperCase();
+        airbnbSandboxHolds(airbnbCode, day(10), day(13), "accepted");
+        airbnbBookingBody = airbnbReservation("evt-" + airbnbCode + "-1", "reservation_acceptance_confirmation", airbnbCode, day(10), day(13), "accepted");
+        airbnbBookingTime = Instant.now().getEpochSecond();
+        Response accepted = airbnbWebhook(airbnbBookingBody, airbnbSecret, airbnbBookingTime);
+        require(accepted.status == 202 && "queued".equals(str(accepted.json(), "status")),
+                "signed webhook accepted: 202, stored durably before the answer (webhook_log id " + str(accepted.json(), "id") + ")");
+        awaitBooking(airbnbCode, "confirmed", "booking " + airbnbCode + " stored in the PMS (" + day(10) + " to " + day(13) + ")");
+        awaitJobs("succeeded", 3, "an availability sync job ran for the other channel (Booking.com) only");
+        require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "Start=\"" + day(10) + "\""),
+                "Booking.com received the update closing " + day(10) + " (BookingLimit 0 for those nights)");
+    }
+
+    private void duplicateAndForgery() {
+        title("The channel delivers the same event twice, and someone forges one");
+        Response again = airbnbWebhook(airbnbBookingBody, airbnbSecret, airbnbBookingTime);
+        require(again.status == 200 && "duplicate".equals(str(again.json(), "status")), "the repeat is answered 200 duplicate and processed no second time");
+        byte[] forged = airbnbReservation("evt-forged-" + shortId(), "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled");
+        Response refused = airbnbWebhook(forged, "not-the-secret", Instant.now().getEpochSecond());
+        require(refused.status == 401, "a forged cancellation (wrong signature) is refused with 401 and logged as rejected");
+        awaitBooking(airbnbCode, "confirmed", "the booking is untouched by the forgery");
+    }
+
+    private void airbnbCancellation() {
+        title("The guest cancels on Airbnb: the nights reopen on Booking.com");
+        airbnbSandboxHolds(airbnbCode, day(10), day(13), "cancelled");
+        byte[] cancel = airbnbReservation("evt-" + airbnbCode + "-2", "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled");
+        require(airbnbWebhook(cancel, airbnbSecret, Instant.now().getEpochSecond()).status == 202, "cancellation webhook accepted");
+        awaitBooking(airbnbCode, "cancelled", "booking " + airbnbCode + " is cancelled in the PMS");
+        awaitJobs("succeeded", 4, "a sync job pushed the reopened nights to Booking.com");
+    }
+
+    private void bookingComBooking() {
+        title("A guest books on Booking.com: it alerts us, we pull the reservation and acknowledge it");
+        String reservation = Long.toString(ThreadLocalRandom.current().nextLong(4_000_000_000L, 4_999_999_999L));
+        String xml = ("<HotelReservation ResStatus=\"Book\" CreateDateTime=\"%s\"><UniqueID Type=\"14\" ID=\"%s\"/><RoomStays><RoomStay>"
+                + "<RoomTypes><RoomType RoomTypeCode=\"%s\"/></RoomTypes><TimeSpan Start=\"%s\" End=\"%s\"/>"
+                + "<GuestCounts><GuestCount Count=\"2\"/></GuestCounts><Total AmountAfterTax=\"560.00\" CurrencyCode=\"EUR\"/>"
+                + "<BasicPropertyInfo HotelCode=\"%s\"/></RoomStay></RoomStays><ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer>"
+                + "<PersonName><GivenName>Ana</GivenName><Surname>Silva</Surname></PersonName></Customer></Profile></ProfileInfo></Profiles>"
+                + "</ResGuest></ResGuests></HotelReservation>").formatted(Instant.now(), reservation, room, day(20), day(24), hotel);
+        require(post("/sandbox/booking_com/reservations", null, "{\"hotel_id\": \"%s\", \"reservation_id\": \"%s\", \"xml\": \"%s\"}"
+                .formatted(hotel, reservation, xml.replace("\"", "\\\""))).status == 202, "Booking.com now holds reservation " + reservation);
+        String body = "{\"type\": \"reservation\", \"hotel_id\": \"%s\"}".formatted(hotel);
+        Response accepted = bookingWebhook("evt-" + reservation, body);
+        require(accepted.status == 202, "signed Standard Webhooks alert accepted (202)");
+        awaitBooking(reservation, "confirmed", "reservation " + reservation + " pulled (OTA_HotelResNotif) and stored (" + day(20) + " to " + day(24) + ")");
+        await(() -> sandboxSaw("booking_com", "/hotels/ota/OTA_HotelResNotif", "<Success"), Duration.ofSeconds(15),
+                "acknowledged to Booking.com with OTA_HotelResNotifRS Success, so it leaves the channel's queue");
+        awaitJobs("succeeded", 5, "a sync job closed the nights on Airbnb");
+        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, "\"" + day(20) + "\""), "Airbnb received the calendar with " + day(20) + " closed");
+    }
+
+    private void retryAndDeadLetter() {
+        title("Booking.com's API goes down: retries with backoff, then a dead letter, then a requeue");
+        require(put("/sandbox/faults", null, "{\"status_by_key\": {\"%s\": 503}}".formatted(hotel)).status == 200,
+                "the sandbox answers 503 for hotel " + hotel + " from now on");
+        Response trigger = post("/api/v1/sync/availability", agencyKey, "{\"property_id\": \"%s\", \"platforms\": [\"booking_com\"]}".formatted(property));
+        require(trigger.status == 202, "an operator asks for a Booking.com sync (202)");
+        String job = String.valueOf(((List<?>) trigger.json().get("job_ids")).get(0));
+        say("job %s: each failure is an attempt row; retries wait 1, 2, 4, 8, 16 s (channel-sync.retry.*) without holding a thread", job);
+        await(() -> "deadlettered".equals(str(get("/api/v1/sync/jobs/" + job, agencyKey).json(), "status")), retryWait,
+                "after the last retry the job is deadlettered");
+        Map<String, Object> jobNow = get("/api/v1/sync/jobs/" + job, agencyKey).json();
+        say("retry_count %s, %s attempts recorded", jobNow.get("retry_count"), ((List<?>) jobNow.getOrDefault("attempts", List.of())).size());
+        Map<String, Object> letter = deadLetterOf(job);
+        require(letter != null, "the dead-letter store holds it with its payload, error and every attempt (dead letter " + (letter == null ? "?" : letter.get("id")) + ")");
+        if (letter == null) {
+            return;
+        }
+        say("error: %s", letter.get("exception_message"));
+        require(put("/sandbox/faults", null, "{}").status == 200, "Booking.com recovers");
+        require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 202, "an operator requeues the dead letter (202)");
+        await(() -> "succeeded".equals(str(get("/api/v1/sync/jobs/" + job, agencyKey).json(), "status")), Duration.ofSeconds(30),
+                "the requeued job succeeded");
+        require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 409, "a second requeue is refused (409): nothing is pushed twice");
+    }
+
+    private void reconciliation() {
+        title("Airbnb lost a webhook: the daily reconciliation finds the drift");
+        String lost = "HM" + shortId().toUpperCase();
+        airbnbSandboxHolds(lost, day(40), day(43), "accepted");
+        say("Airbnb holds reservation %s, but its webhook never arrived", lost);
+        Response runs = post("/api/v1/reconciliation/runs", agencyKey, "{}");
+        require(runs.status == 201, "reconciliation run for the agency (the Quartz route runs it daily for every agency)");
+        Object run = ((Map<?, ?>) ((List<?>) runs.json().get("runs")).get(0)).get("id");
+        Map<String, Object> detail = get("/api/v1/reconciliation/runs/" + run, agencyKey).json();
+        List<?> found = (List<?>) detail.getOrDefault("discrepancies", List.of());
+        boolean missing = found.stream().map(d -> (Map<?, ?>) d)
+                .anyMatch(d -> "missing_in_pms".equals(d.get("kind")) && lost.equals(d.get("reservation_code")));
+        require(missing, "run " + run + " reports " + lost + " as missing_in_pms, and raised an alert (" + found.size() + " discrepancy(ies) in all)");
+    }
+
+    // ---- steps and checks ----
+
+    private void title(String text) {
+        System.out.println();
+        System.out.println(++step + ". " + text);
+    }
+
+    private void say(String format, Object... args) {
+        System.out.println("     " + String.format(format, args));
+    }
+
+    private boolean require(boolean ok, String what) {
+        System.out.println("  " + (ok ? "✔ " : "✘ ") + what);
+        if (!ok) {
+            failures.add("step " + step + ": " + what);
+        }
+        return ok;
+    }
+
+    /** Polls (bounded) until the condition holds, then reports it as a check. */
+    private void await(Supplier<Boolean> condition, Duration atMost, String what) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        boolean ok = false;
+        while (!ok && System.nanoTime() < deadline) {
+            try {
+                ok = Boolean.TRUE.equals(condition.get());
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (!ok) {
+                pause();
+            }
+        }
+        require(ok, what);
+    }
+
+    private void awaitBooking(String code, String status, String what) {
+        await(() -> bookings().stream().anyMatch(b -> code.equals(b.get("reservation_code")) && status.equals(b.get("status"))),
+                Duration.ofSeconds(20), what);
+    }
+
+    private void awaitJobs(String status, int atLeast, String what) {
+        await(() -> {
+            List<?> items = (List<?>) get("/api/v1/sync/jobs?property_id=" + property + "&status=" + status + "&limit=200", agencyKey).json().get("items");
+            List<?> open = (List<?>) get("/api/v1/sync/jobs?property_id=" + property + "&status=pending&limit=200", agencyKey).json().get("items");
+            return items.size() >= atLeast && open.isEmpty();
+        }, Duration.ofSeconds(30), what);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> bookings() {
+        return (List<Map<String, Object>>) get("/api/v1/properties/" + property + "/bookings", agencyKey).json().get("items");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> deadLetterOf(String job) {
+        List<Map<String, Object>> open = (List<Map<String, Object>>) get("/api/v1/deadletters?status=open&limit=200", agencyKey).json().get("items");
+        return open.stream().filter(d -> job.equals(String.valueOf(d.get("sync_log_id")))).findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean sandboxSaw(String channel, String path, String bodyContains) {
+        List<Map<String, Object>> seen = (List<Map<String, Object>>) (Object) get("/sandbox/requests?channel=" + channel, null).jsonList();
+        return seen.stream().anyMatch(r -> String.valueOf(r.get("path")).startsWith(path)
+                && (bodyContains == null || String.valueOf(r.get("body")).contains(bodyContains)));
+    }
+
+    private void airbnbSandboxHolds(String code, String start, String end, String status) {
+        post("/sandbox/airbnb/reservations", null, ("{\"confirmation_code\": \"%s\", \"listing_id\": \"%s\", \"start_date\": \"%s\", \"end_date\": \"%s\","
+                + " \"number_of_guests\": 2, \"status_type\": \"%s\", \"expected_payout_amount_accurate\": \"420.00\", \"host_currency\": \"EUR\","
+                + " \"guest_first_name\": \"Zoë\", \"guest_last_name\": \"Weber\"}").formatted(code, listing, start, end, status));
+    }
+
+    private byte[] airbnbReservation(String eventId, String action, String code, String start, String end, String status) {
+        return ("{\"action\": \"%s\", \"event_id\": \"%s\", \"reservation\": {\"confirmation_code\": \"%s\", \"listing_id\": \"%s\","
+                + " \"start_date\": \"%s\", \"end_date\": \"%s\", \"number_of_guests\": 2, \"status_type\": \"%s\","
+                + " \"expected_payout_amount_accurate\": \"420.00\", \"host_currency\": \"EUR\", \"guest_first_name\": \"Zoë\", \"guest_last_name\": \"Weber\"}}")
+                .formatted(action, eventId, code, listing, start, end, status).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- signing, as each channel does ----
+
+    private Response airbnbWebhook(byte[] body, String secret, long t) {
+        String signature = HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), (t + ".").getBytes(StandardCharsets.UTF_8), body));
+        return http("POST", "/api/v1/webhooks/airbnb", null, body, Map.of("Content-Type", "application/json", "X-Airbnb-Signature", "t=" + t + ",v1=" + signature));
+    }
+
+    private Response bookingWebhook(String id, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        long t = Instant.now().getEpochSecond();
+        byte[] key = Base64.getDecoder().decode(bookingSecret.substring("whsec_".length()));
+        String signature = Base64.getEncoder().encodeToString(hmac(key, (id + "." + t + ".").getBytes(StandardCharsets.UTF_8), body));
+        return http("POST", "/api/v1/webhooks/booking_com", null, body, Map.of("Content-Type", "application/json",
+                "webhook-id", id, "webhook-timestamp", Long.toString(t), "webhook-signature", "v1," + signature));
+    }
+
+    private static byte[] hmac(byte[] key, byte[] prefix, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(prefix);
+            return mac.doFinal(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- HTTP ----
+
+    record Response(int status, String body) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            Object parsed = body == null || body.isBlank() ? Map.of() : parseJson(body);
+            return parsed instanceof Map ? (Map<String, Object>) parsed : Map.of();
+        }
+
+        List<?> jsonList() {
+            Object parsed = parseJson(body);
+            return parsed instanceof List<?> list ? list : List.of();
+        }
+    }
+
+    private Response get(String path, String key) {
+        return http("GET", path, key, null, Map.of());
+    }
+
+    private Response post(String path, String key, String json) {
+        return http("POST", path, key, json.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+    }
+
+    private Response put(String path, String key, String json) {
+        return http("PUT", path, key, json.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+    }
+
+    private Response http(String method, String path, String key, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + base + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String str(Map<String, Object> json, String... path) {
+        Object node = json;
+        for (String key : path) {
+            node = node instanceof Map<?, ?> map ? map.get(key) : null;
+        }
+        return node == null ? null : String.valueOf(node);
+    }
+
+    private static String day(int fromToday) {
+        return LocalDate.now().plusDays(fromToday).toString();
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250); // the demo's polling interval; every wait is bounded by its deadline
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    // ---- a small JSON reader, so the demo runs on a bare JDK (java ChannelSyncDemo.java) ----
+
+    static Object parseJson(String text) {
+        return new JsonReader(text).value();
+    }
+
+    private static final class JsonReader {
+        private final String s;
+        private int i;
+
+        JsonReader(String s) {
+            this.s = s == null ? "null" : s;
+        }
+
+        Object value() {
+            skip();
+            char c = s.charAt(i);
+            if (c == '{') {
+                Map<String, Object> map = new LinkedHashMap<>();
+                i++;
+                skip();
+                if (s.charAt(i) == '}') { i++; return map; }
+                do {
+                    skip();
+                    String key = string();
+                    skip();
+                    i++; // ':'
+                    map.put(key, value());
+                    skip();
+                } while (s.charAt(i++) == ',');
+                return map;
+            }
+            if (c == '[') {
+                List<Object> list = new ArrayList<>();
+                i++;
+                skip();
+                if (s.charAt(i) == ']') { i++; return list; }
+                do {
+                    list.add(value());
+                    skip();
+                } while (s.charAt(i++) == ',');
+                return list;
+            }
+            if (c == '"') {
+                return string();
+            }
+            int start = i;
+            while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) i++;
+            String word = s.substring(start, i);
+            return switch (word) {
+                case "true" -> true;
+                case "false" -> false;
+                case "null" -> null;
+                default -> word.contains(".") || word.contains("e") ? (Object) Double.parseDouble(word) : (Object) Long.parseLong(word);
+            };
+        }
+
+        private String string() {
+            StringBuilder out = new StringBuilder();
+            i++; // opening quote
+            while (s.charAt(i) != '"') {
+                char c = s.charAt(i++);
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> out.append('\n');
+                        case 't' -> out.append('\t');
+                        case 'r' -> out.append('\r');
+                        case 'b' -> out.append('\b');
+                        case 'f' -> out.append('\f');
+                        case 'u' -> { out.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+                        default -> out.append(e);
+                    }
+                } else {
+                    out.append(c);
+                }
+            }
+            i++; // closing quote
+            return out.toString();
+        }
+
+        private void skip() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        }
+    }
+}
