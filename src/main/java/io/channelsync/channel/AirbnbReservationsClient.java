@@ -90,13 +90,13 @@ public class AirbnbReservationsClient implements ReservationPages {
         };
         String first = r.path("guest_first_name").asText("");
         String last = r.path("guest_last_name").asText("");
-        return new ChannelReservation(code, r.path("listing_id").asText(listingId), null,
+        return new ChannelReservation("airbnb", code, r.path("listing_id").asText(listingId), null,
                 LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
-                status,
+                status, (first + " " + last).trim(),
                 r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
                 r.hasNonNull("expected_payout_amount_accurate") ? new BigDecimal(r.get("expected_payout_amount_accurate").asText()) : null,
                 r.hasNonNull("host_currency") ? r.get("host_currency").asText() : null,
-                (first + " " + last).trim());
+                null);
     }
 
     private static String enc(String s) {

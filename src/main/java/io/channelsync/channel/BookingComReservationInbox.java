@@ -1,6 +1,5 @@
 package io.channelsync.channel;
 
-import io.channelsync.webhook.ChannelReservation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;

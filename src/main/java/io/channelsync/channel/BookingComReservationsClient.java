@@ -244,7 +244,7 @@ public class BookingComReservationsClient implements ReservationPages {
                 default -> "confirmed";
             };
             String name = ((given == null ? "" : given) + " " + (surname == null ? "" : surname)).trim();
-            return new ChannelReservation(code, hotelId, roomId, start, end, status, guests, amount, currency, name);
+            return new ChannelReservation("booking_com", code, hotelId, roomId, start, end, status, name, guests, amount, currency, null);
         }
     }
 
