@@ -73,10 +73,11 @@ public class Agencies {
         return new ApiKey(stored.id(), stored.agencyId(), key, stored.keyPrefix(), stored.createdAt(), stored.revokedAt());
     }
 
-    public List<ApiKey> keys(UUID agencyId) {
+    public List<ApiKey> keys(UUID agencyId, int limit, int offset) {
         return sql.query("""
                 select id, agency_id, key_prefix, created_at, revoked_at from api_keys
-                where agency_id = :agency order by created_at, id""", new MapSqlParameterSource("agency", agencyId), KEY);
+                where agency_id = :agency order by created_at, id limit :limit offset :offset""",
+                new MapSqlParameterSource("agency", agencyId).addValue("limit", limit).addValue("offset", offset), KEY);
     }
 
     /**

@@ -68,7 +68,8 @@ public class AgencyResource {
 
     public void listKeys(Exchange exchange) {
         UUID agencyId = visibleAgency(exchange);
-        responses.reply(exchange, 200, Map.of("items", agencies.keys(agencyId)));
+        ApiRequests.Page page = requests.page(exchange);
+        responses.reply(exchange, 200, page.of(agencies.keys(agencyId, page.limit() + 1, page.offset())));
     }
 
     public void issueKey(Exchange exchange) {

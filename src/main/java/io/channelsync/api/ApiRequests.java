@@ -27,7 +27,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * How the management API reads what it is sent. The rules, documented in the README:
+ * How the API reads what it is sent: the one request reader of every endpoint (webhooks, which
+ * verify raw bytes, excepted). The rules, documented in the README:
  * <ul>
  * <li>the body is one JSON object of at most {@code channel-sync.api.max-body-bytes} (413 otherwise);</li>
  * <li>an <b>unknown field is refused</b>: 422 {@code {"field": "<name>", "rule": "unknown_field"}}, so a
@@ -37,7 +38,9 @@ import java.util.UUID;
  *     the record's field order) is reported as 422 with the field and the rule ({@code required},
  *     {@code length}, ...).</li>
  * </ul>
- * Path ids that are not UUIDs are 404 (no such resource), query parameters of the wrong form 422.
+ * Path ids that are not UUIDs (or numbers, for numbered resources) are 404 (no such resource), query
+ * parameters of the wrong form 422. Lists take {@code limit}/{@code offset} ({@link #page}) and answer
+ * {@link Page#of}.
  */
 @Component
 public class ApiRequests {
@@ -61,8 +64,25 @@ public class ApiRequests {
         return convert(readObject(exchange), type);
     }
 
+    /** The body as a validated request record, or {@code absent} when the body is empty (an optional body). */
+    public <T> T readOptional(Exchange exchange, Class<T> type, T absent) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return absent;
+        }
+        return read(exchange, type);
+    }
+
     /** The body as a JSON object (for PATCH, which merges it onto the stored resource). */
     public ObjectNode readObject(Exchange exchange) {
+        if (!(readJson(exchange) instanceof ObjectNode object)) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        return object;
+    }
+
+    /** The body as any JSON value (for the few endpoints that also take a list); size-limited, 400 unless JSON. */
+    public JsonNode readJson(Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw ApiException.badRequest("a JSON request body is required");
@@ -70,20 +90,19 @@ public class ApiRequests {
         if (body.length > properties.maxBodyBytes()) {
             throw tooLarge(properties.maxBodyBytes());
         }
-        JsonNode node;
         try {
-            node = json.readTree(body);
+            JsonNode node = json.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("a JSON request body is required");
+            }
+            return node;
         } catch (IOException e) {
             throw ApiException.badRequest("request body is not valid JSON: " + firstLine(e));
         }
-        if (!(node instanceof ObjectNode object)) {
-            throw ApiException.badRequest("the request body must be a JSON object");
-        }
-        return object;
     }
 
-    /** A JSON object as a validated request record: unknown fields and wrong types are 422. */
-    public <T> T convert(ObjectNode node, Class<T> type) {
+    /** A JSON value as a validated request record: unknown fields and wrong types are 422. */
+    public <T> T convert(JsonNode node, Class<T> type) {
         T value;
         try {
             value = json.treeToValue(node, type);
@@ -137,6 +156,29 @@ public class ApiRequests {
         }
     }
 
+    /** A numeric path id (sync jobs, dead letters, reconciliation runs): anything else names nothing, so a 404. */
+    public static long pathLong(Exchange exchange, String header, String what) {
+        String raw = exchange.getIn().getHeader(header, String.class);
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw ApiException.notFound(what, raw);
+        }
+    }
+
+    /** An optional query parameter that must be one of {@code allowed}; another value is 422. */
+    public static String queryOneOf(Exchange exchange, String name, Set<String> allowed) {
+        String raw = exchange.getIn().getHeader(name, String.class);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String value = raw.trim();
+        if (!allowed.contains(value)) {
+            throw ApiException.invalidField(name, "one_of", name + " must be one of " + allowed.stream().sorted().toList());
+        }
+        return value;
+    }
+
     /** An optional UUID query parameter; a malformed one is 422. */
     public static UUID queryUuid(Exchange exchange, String name) {
         String raw = exchange.getIn().getHeader(name, String.class);
@@ -162,7 +204,7 @@ public class ApiRequests {
      * @param offset how many to skip
      */
     public record Page(int limit, int offset) {
-        /** The list response: {@code items}, {@code limit}, {@code offset}, {@code next_offset} (null on the last page). */
+        /** The list response, from a query that fetched {@code limit + 1} rows: {@code items}, {@code limit}, {@code offset}, {@code next_offset} (null on the last page). */
         public <T> Map<String, Object> of(List<T> fetchedOneMore) {
             boolean more = fetchedOneMore.size() > limit;
             List<T> items = more ? fetchedOneMore.subList(0, limit) : fetchedOneMore;

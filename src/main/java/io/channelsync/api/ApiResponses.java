@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 /**
  * The one way API processors answer: a status and a JSON body written with the service's
  * ObjectMapper (snake_case, ISO dates). Request headers are dropped from the reply so nothing the
- * caller sent (such as its Authorization header) is echoed back.
+ * caller sent (such as its Authorization header) is echoed back. Requests are read with {@link ApiRequests}.
  */
 @Component
 public class ApiResponses {
@@ -29,19 +29,6 @@ public class ApiResponses {
             out.setBody(json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write the response body", e);
-        }
-    }
-
-    /** Reads a request body into a type, refusing unreadable JSON with a 400. */
-    public <T> T read(Exchange exchange, Class<T> type) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
-        if (body == null || body.length == 0) {
-            throw ApiException.badRequest("a JSON request body is required");
-        }
-        try {
-            return json.readValue(body, type);
-        } catch (java.io.IOException e) {
-            throw ApiException.badRequest("request body is not valid: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 }

@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,28 +34,25 @@ public class AirbnbCalendarClient {
 
     static final String PLATFORM = "airbnb";
     private final ChannelProperties properties;
-    private final HttpClient http;
+    private final ChannelHttp http;
     private final ObjectMapper json;
 
-    public AirbnbCalendarClient(ChannelProperties properties, ObjectMapper json) {
+    public AirbnbCalendarClient(ChannelProperties properties, ChannelHttp http, ObjectMapper json) {
         this.properties = properties;
-        this.http = ChannelHttp.client(properties);
+        this.http = http;
         this.json = json;
     }
 
     /** @return the HTTP status Airbnb answered (2xx) */
     public int pushCalendar(String listingId, List<CalendarDay> days) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(properties.airbnb().baseUrl() + "/v2/calendars/"
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.airbnb().baseUrl() + "/v2/calendars/"
                         + URLEncoder.encode(listingId, StandardCharsets.UTF_8)))
-                .timeout(properties.requestTimeout())
                 .header("X-Airbnb-API-Key", properties.airbnb().apiKey() == null ? "" : properties.airbnb().apiKey())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body(listingId, days)))
-                .build();
-        HttpResponse<String> response = ChannelHttp.send(http, request);
-        ChannelHttp.requireSuccess(PLATFORM, "calendar push of listing " + listingId, response);
-        return response.statusCode();
+                .PUT(HttpRequest.BodyPublishers.ofString(body(listingId, days)));
+        return http.call(PLATFORM, "calendar push of listing " + listingId, request, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     String body(String listingId, List<CalendarDay> days) throws IOException {

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +35,12 @@ public class AirbnbReservationsClient implements ReservationPages {
 
     private final ChannelProperties properties;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final ChannelHttp http;
 
-    public AirbnbReservationsClient(ChannelProperties properties, ObjectMapper json) {
+    public AirbnbReservationsClient(ChannelProperties properties, ObjectMapper json, ChannelHttp http) {
         this.properties = properties;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        this.http = http;
     }
 
     @Override
@@ -60,18 +59,12 @@ public class AirbnbReservationsClient implements ReservationPages {
             }
             URI uri = URI.create(properties.airbnb().baseUrl() + "/v2/reservations?listing_id=" + enc(listingId)
                     + "&start_date=" + from + "&end_date=" + to + "&offset=" + offset + "&limit=" + limit);
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(properties.requestTimeout())
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .header("X-Airbnb-API-Key", nullToEmpty(properties.airbnb().apiKey()))
                     .header("Accept", "application/json")
-                    .GET().build();
-            HttpResponse<InputStream> response = send(request);
+                    .GET();
             JsonNode body;
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new ChannelCallException("airbnb", response.statusCode(),
-                            "reservations answered HTTP " + response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
-                }
+            try (InputStream in = http.call("airbnb", "reservations", request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
                 body = json.readTree(in);
             }
             List<ChannelReservation> reservations = new ArrayList<>();
@@ -97,22 +90,13 @@ public class AirbnbReservationsClient implements ReservationPages {
         };
         String first = r.path("guest_first_name").asText("");
         String last = r.path("guest_last_name").asText("");
-        return new ChannelReservation(code, r.path("listing_id").asText(listingId), null,
+        return new ChannelReservation("airbnb", code, r.path("listing_id").asText(listingId), null,
                 LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
-                status,
+                status, (first + " " + last).trim(),
                 r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
                 r.hasNonNull("expected_payout_amount_accurate") ? new BigDecimal(r.get("expected_payout_amount_accurate").asText()) : null,
                 r.hasNonNull("host_currency") ? r.get("host_currency").asText() : null,
-                (first + " " + last).trim());
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading Airbnb reservations", e);
-        }
+                null);
     }
 
     private static String enc(String s) {

@@ -4,7 +4,6 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -47,39 +46,26 @@ public class BookingComAvailabilityClient {
     static final String PLATFORM = "booking_com";
     private final ChannelProperties properties;
     private final BookingComTokenProvider tokens;
-    private final HttpClient http;
+    private final ChannelHttp http;
 
-    public BookingComAvailabilityClient(ChannelProperties properties, BookingComTokenProvider tokens) {
+    public BookingComAvailabilityClient(ChannelProperties properties, BookingComTokenProvider tokens, ChannelHttp http) {
         this.properties = properties;
         this.tokens = tokens;
-        this.http = ChannelHttp.client(properties);
+        this.http = http;
     }
 
     /** @return the HTTP status Booking.com answered (2xx) */
     public int pushAvailability(String hotelId, String roomId, List<CalendarDay> days) throws IOException {
-        String body = request(hotelId, roomId, days, Instant.now());
-        HttpResponse<String> response = send(body);
-        if (response.statusCode() == 401) {
-            tokens.invalidate();
-            response = send(body);
-        }
-        ChannelHttp.requireSuccess(PLATFORM, "availability push of hotel " + hotelId + " room " + roomId, response);
-        if (response.body() != null && response.body().contains("<Errors")) {
-            throw new ChannelCallException(PLATFORM, response.statusCode(), "availability push of hotel " + hotelId
-                    + " room " + roomId + " refused" + ChannelHttp.bodySnippet(response.body()), null);
-        }
-        return response.statusCode();
-    }
-
-    private HttpResponse<String> send(String body) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(properties.bookingCom().baseUrl() + "/hotels/ota/OTA_HotelAvailNotif"))
-                .timeout(properties.requestTimeout())
-                .header("Authorization", "Bearer " + tokens.token())
+        String what = "availability push of hotel " + hotelId + " room " + roomId;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.bookingCom().baseUrl() + "/hotels/ota/OTA_HotelAvailNotif"))
                 .header("Accept-Version", "1.1")
                 .header("Content-Type", "application/xml")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return ChannelHttp.send(http, request);
+                .POST(HttpRequest.BodyPublishers.ofString(request(hotelId, roomId, days, Instant.now())));
+        HttpResponse<String> response = http.callBookingCom(what, tokens, request, HttpResponse.BodyHandlers.ofString());
+        if (response.body() != null && response.body().contains("<Errors")) {
+            throw new ChannelCallException(PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
+        }
+        return response.statusCode();
     }
 
     /** A run of consecutive days with equal values, both ends inclusive. */

@@ -1,6 +1,5 @@
 package io.channelsync.channel;
 
-import io.channelsync.webhook.ChannelReservation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -86,12 +84,12 @@ public class BookingComReservationInbox {
 
     private final ChannelProperties properties;
     private final BookingComTokenProvider tokens;
-    private final HttpClient http;
+    private final ChannelHttp http;
 
-    public BookingComReservationInbox(ChannelProperties properties, BookingComTokenProvider tokens) {
+    public BookingComReservationInbox(ChannelProperties properties, BookingComTokenProvider tokens, ChannelHttp http) {
         this.properties = properties;
         this.tokens = tokens;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        this.http = http;
     }
 
     /** The hotel's pending new, modified and cancelled reservations. */
@@ -128,29 +126,9 @@ public class BookingComReservationInbox {
     }
 
     private HttpResponse<byte[]> call(HttpRequest.Builder request) throws IOException {
-        request.timeout(properties.requestTimeout());
-        for (int attempt = 1; ; attempt++) {
-            HttpResponse<byte[]> response = send(request.copy().header("Authorization", "Bearer " + tokens.token()).build());
-            if (response.statusCode() == 401 && attempt == 1) {
-                tokens.invalidate();
-                continue;
-            }
-            if (response.statusCode() / 100 != 2) {
-                throw new ChannelCallException("booking_com", response.statusCode(),
-                        request.build().method() + " " + request.build().uri().getPath() + " answered HTTP " + response.statusCode(),
-                        response.headers().firstValue("Retry-After").orElse(null));
-            }
-            return response;
-        }
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted calling Booking.com", e);
-        }
+        HttpRequest described = request.build();
+        return http.callBookingCom(described.method() + " " + described.uri().getPath(), tokens, request,
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static List<ChannelReservation> parse(byte[] xml, String alertHotelId) throws IOException {

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -65,15 +64,15 @@ public class BookingComReservationsClient implements ReservationPages {
     private final ChannelProperties properties;
     private final BookingComReservationProperties reservationProperties;
     private final BookingComTokenProvider tokens;
-    private final HttpClient http;
+    private final ChannelHttp http;
     private final XMLInputFactory xml;
 
     public BookingComReservationsClient(ChannelProperties properties, BookingComReservationProperties reservationProperties,
-                                        BookingComTokenProvider tokens) {
+                                        BookingComTokenProvider tokens, ChannelHttp http) {
         this.properties = properties;
         this.reservationProperties = reservationProperties;
         this.tokens = tokens;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        this.http = http;
         this.xml = XMLInputFactory.newFactory();
         xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -103,38 +102,13 @@ public class BookingComReservationsClient implements ReservationPages {
             URI uri = URI.create(properties.bookingCom().baseUrl() + path + "?hotel_id=" + enc(hotelId)
                     + (roomId == null ? "" : "&room_id=" + enc(roomId))
                     + "&start_date=" + from + "&end_date=" + to + "&offset=" + enc(offset) + "&limit=" + LIMIT);
-            HttpResponse<InputStream> response = get(uri, true);
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new ChannelCallException("booking_com", response.statusCode(),
-                            path + " answered HTTP " + response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
-                }
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/xml").GET();
+            try (InputStream in = http.callBookingCom(path, tokens, request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
                 Page parsed = parse(in, hotelId, roomId);
                 page.accept(parsed.reservations);
                 offset = parsed.reservations.isEmpty() ? null : parsed.nextOffset;
             }
         }
-    }
-
-    private HttpResponse<InputStream> get(URI uri, boolean retryOn401) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(properties.requestTimeout())
-                .header("Authorization", "Bearer " + tokens.token())
-                .header("Accept", "application/xml")
-                .GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading Booking.com reservations", e);
-        }
-        if (response.statusCode() == 401 && retryOn401) {
-            response.body().close();
-            tokens.invalidate();
-            return get(uri, false);
-        }
-        return response;
     }
 
     private record Page(List<ChannelReservation> reservations, String nextOffset) {
@@ -270,7 +244,7 @@ public class BookingComReservationsClient implements ReservationPages {
                 default -> "confirmed";
             };
             String name = ((given == null ? "" : given) + " " + (surname == null ? "" : surname)).trim();
-            return new ChannelReservation(code, hotelId, roomId, start, end, status, guests, amount, currency, name);
+            return new ChannelReservation("booking_com", code, hotelId, roomId, start, end, status, name, guests, amount, currency, null);
         }
     }
 

@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -30,16 +29,16 @@ public class BookingComTokenProvider {
     static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final ChannelProperties.BookingCom config;
-    private final HttpClient http;
+    private final ChannelHttp http;
     private final ObjectMapper json;
     private final Clock clock;
     private String token;
     private Instant expiresAt = Instant.MIN;
     private int exchanges;
 
-    public BookingComTokenProvider(ChannelProperties properties, ObjectMapper json) {
+    public BookingComTokenProvider(ChannelProperties properties, ChannelHttp http, ObjectMapper json) {
         this.config = properties.bookingCom();
-        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+        this.http = http;
         this.json = json;
         this.clock = Clock.systemUTC();
     }
@@ -65,22 +64,10 @@ public class BookingComTokenProvider {
     private void exchange() throws IOException {
         String body = json.writeValueAsString(Map.of("client_id", nullToEmpty(config.clientId()),
                 "client_secret", nullToEmpty(config.clientSecret())));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.effectiveTokenUrl()))
-                .timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.effectiveTokenUrl()))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while exchanging the Booking.com token", e);
-        }
-        if (response.statusCode() != 200) {
-            throw new ChannelCallException("booking_com", response.statusCode(),
-                    "token exchange answered HTTP " + response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
-        }
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.call("booking_com", "token exchange", request, HttpResponse.BodyHandlers.ofString());
         JsonNode answer = json.readTree(response.body());
         String jwt = answer.path("jwt").asText(null);
         if (jwt == null || jwt.isBlank()) {

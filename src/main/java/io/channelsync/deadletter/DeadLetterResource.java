@@ -1,11 +1,9 @@
 package io.channelsync.deadletter;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
-import io.channelsync.api.Paging;
-import io.channelsync.api.RequestParams;
 import io.channelsync.api.Rows;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
@@ -38,12 +36,19 @@ public class DeadLetterResource {
             id, source, source_route, sync_log_id, webhook_log_id, agency_id, platform, status, exception_class,
             exception_message, attempt_count, first_failure_at, deadlettered_at, requeue_count, requeued_at, discarded_at""";
 
+    /** Body of POST /api/v1/deadletters/requeue; every field optional. */
+    public record RequeueFilter(String platform, String agencyId, String source, Integer limit) {
+    }
+
+    private final ApiRequests requests;
     private final ApiResponses responses;
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final DeadLetters deadLetters;
 
-    public DeadLetterResource(ApiResponses responses, NamedParameterJdbcTemplate sql, ObjectMapper json, DeadLetters deadLetters) {
+    public DeadLetterResource(ApiRequests requests, ApiResponses responses, NamedParameterJdbcTemplate sql, ObjectMapper json,
+                              DeadLetters deadLetters) {
+        this.requests = requests;
         this.responses = responses;
         this.sql = sql;
         this.json = json;
@@ -52,20 +57,14 @@ public class DeadLetterResource {
 
     public void list(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        Paging paging = Paging.of(exchange);
-        MapSqlParameterSource p = filter(caller, RequestParams.oneOf(exchange, "status", STATUSES),
-                RequestParams.oneOf(exchange, "platform", PLATFORMS), RequestParams.uuid(exchange, "agency_id"),
-                RequestParams.oneOf(exchange, "source", SOURCES))
-                .addValue("limit", paging.limit()).addValue("offset", paging.offset());
+        ApiRequests.Page page = requests.page(exchange);
+        MapSqlParameterSource p = filter(caller, ApiRequests.queryOneOf(exchange, "status", STATUSES),
+                ApiRequests.queryOneOf(exchange, "platform", PLATFORMS), ApiRequests.queryUuid(exchange, "agency_id"),
+                ApiRequests.queryOneOf(exchange, "source", SOURCES))
+                .addValue("limit", page.limit() + 1).addValue("offset", page.offset());
         List<Map<String, Object>> items = sql.query("select " + COLUMNS + " from deadletters " + WHERE
                 + " order by id desc limit :limit offset :offset", p, Rows.json(json));
-        Long total = sql.queryForObject("select count(*) from deadletters " + WHERE, p, Long.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", items);
-        body.put("limit", paging.limit());
-        body.put("offset", paging.offset());
-        body.put("total", total);
-        responses.reply(exchange, 200, body);
+        responses.reply(exchange, 200, page.of(items));
     }
 
     public void get(Exchange exchange) {
@@ -87,19 +86,18 @@ public class DeadLetterResource {
     /** Requeues the open entries matching the body's filter (an agency: its own only), at most limit (default 100, max 1000). */
     public void requeueBatch(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
-        JsonNode body = raw == null || raw.length == 0 ? json.createObjectNode() : responses.read(exchange, JsonNode.class);
-        String platform = text(body, "platform", PLATFORMS);
-        String source = text(body, "source", SOURCES);
+        RequeueFilter body = requests.readOptional(exchange, RequeueFilter.class, new RequeueFilter(null, null, null, null));
+        String platform = oneOf("platform", body.platform(), PLATFORMS);
+        String source = oneOf("source", body.source(), SOURCES);
         UUID agency = null;
-        if (body.hasNonNull("agency_id")) {
+        if (body.agencyId() != null) {
             try {
-                agency = UUID.fromString(body.get("agency_id").asText());
+                agency = UUID.fromString(body.agencyId());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("agency_id must be a UUID");
             }
         }
-        int limit = body.path("limit").asInt(100);
+        int limit = body.limit() == null ? 100 : body.limit();
         if (limit < 1 || limit > 1000) {
             throw ApiException.badRequest("limit must be between 1 and 1000");
         }
@@ -136,7 +134,7 @@ public class DeadLetterResource {
 
     /** The entry if the caller may see it, else 404. */
     private Map<String, Object> visible(Exchange exchange, String columns) {
-        long id = RequestParams.pathId(exchange, "id", "dead letter");
+        long id = ApiRequests.pathLong(exchange, "id", "dead letter");
         Caller caller = Caller.of(exchange);
         String select = "*".equals(columns) ? COLUMNS + ", payload, headers, stack_trace, attempts" : columns;
         List<Map<String, Object>> rows = sql.query("select " + select + " from deadletters where id = :id and (:operator or agency_id = :caller)",
@@ -147,12 +145,8 @@ public class DeadLetterResource {
         return rows.get(0);
     }
 
-    private static String text(JsonNode body, String field, Set<String> allowed) {
-        if (!body.hasNonNull(field)) {
-            return null;
-        }
-        String value = body.get(field).asText();
-        if (!allowed.contains(value)) {
+    private static String oneOf(String field, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
             throw ApiException.badRequest(field + " must be one of " + allowed.stream().sorted().toList());
         }
         return value;

@@ -33,7 +33,7 @@ public final class BookingDriftDetector {
             if (pms.guests() != null && channel.guests() != null && !pms.guests().equals(channel.guests())) {
                 found.add(of(Kind.guests_differ, pms, channel, mappingId));
             }
-            if (amountsDiffer(pms.totalAmount(), pms.currency(), channel.amount(), channel.currency())) {
+            if (amountsDiffer(pms.totalAmount(), pms.currency(), channel.total(), channel.currency())) {
                 found.add(of(Kind.amount_differs, pms, channel, mappingId));
             }
         }
@@ -51,7 +51,7 @@ public final class BookingDriftDetector {
     }
 
     static Discrepancy of(Kind kind, PmsBooking pms, ChannelReservation channel, UUID mappingId) {
-        String code = channel != null ? channel.code() : pms.reservationCode();
+        String code = channel != null ? channel.reservationCode() : pms.reservationCode();
         UUID property = pms != null ? pms.propertyId() : null;
         return new Discrepancy(kind, mappingId, property, code, pms == null ? null : pms.values(), values(channel));
     }
@@ -61,7 +61,7 @@ public final class BookingDriftDetector {
             return null;
         }
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("reservation_code", r.code());
+        v.put("reservation_code", r.reservationCode());
         v.put("listing_id", r.listingId());
         if (r.roomId() != null) {
             v.put("room_id", r.roomId());
@@ -70,7 +70,7 @@ public final class BookingDriftDetector {
         v.put("check_out", r.checkOut().toString());
         v.put("status", r.status());
         v.put("guests", r.guests());
-        v.put("amount", r.amount());
+        v.put("amount", r.total());
         v.put("currency", r.currency());
         return v;
     }

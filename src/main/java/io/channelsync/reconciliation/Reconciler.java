@@ -159,22 +159,22 @@ public class Reconciler {
         // channel side first, one page at a time, each page's codes looked up in the PMS in one query
         channel.forEachPage(mapping.listingId(), mapping.roomId(), window.channelFrom(), window.to(), page -> {
             fetched[0] += page.size();
-            List<ChannelReservation> fresh = page.stream().filter(r -> seen.add(r.code())).toList();
+            List<ChannelReservation> fresh = page.stream().filter(r -> seen.add(r.reservationCode())).toList();
             if (fresh.isEmpty()) {
                 return;
             }
             Map<String, PmsBooking> pms = byCode(run.agencyId, mapping.platform(), fresh);
             for (ChannelReservation r : fresh) {
-                PmsBooking booking = pms.get(r.code());
+                PmsBooking booking = pms.get(r.reservationCode());
                 if (booking != null) {
                     found.addAll(BookingDriftDetector.compare(booking, r, mapping.id()));
                 } else if (r.active()) {
-                    found.add(new Discrepancy(Kind.missing_in_pms, mapping.id(), mapping.propertyId(), r.code(), null,
+                    found.add(new Discrepancy(Kind.missing_in_pms, mapping.id(), mapping.propertyId(), r.reservationCode(), null,
                             BookingDriftDetector.values(r)));
                     if ("confirmed".equals(r.status())) {
                         PmsBooking overlap = confirmedOverlap(mapping.propertyId(), r);
                         if (overlap != null) {
-                            found.add(new Discrepancy(Kind.double_booking, mapping.id(), mapping.propertyId(), r.code(),
+                            found.add(new Discrepancy(Kind.double_booking, mapping.id(), mapping.propertyId(), r.reservationCode(),
                                     overlap.values(), BookingDriftDetector.values(r)));
                         }
                     }
@@ -226,7 +226,7 @@ public class Reconciler {
         Map<String, PmsBooking> found = new HashMap<>();
         sql.query("select " + BOOKING_COLUMNS + " from bookings where agency_id = :agency and platform = :platform and reservation_code in (:codes)",
                 new MapSqlParameterSource("agency", agencyId).addValue("platform", platform)
-                        .addValue("codes", reservations.stream().map(ChannelReservation::code).toList()),
+                        .addValue("codes", reservations.stream().map(ChannelReservation::reservationCode).toList()),
                 rs -> {
                     PmsBooking b = booking(rs);
                     found.put(b.reservationCode(), b);
@@ -259,7 +259,7 @@ public class Reconciler {
                   and reservation_code is distinct from :code
                 order by check_in limit 1""",
                 new MapSqlParameterSource("property", propertyId).addValue("checkIn", r.checkIn())
-                        .addValue("checkOut", r.checkOut()).addValue("code", r.code()),
+                        .addValue("checkOut", r.checkOut()).addValue("code", r.reservationCode()),
                 (rs, i) -> booking(rs)).stream().findFirst().orElse(null);
     }
 

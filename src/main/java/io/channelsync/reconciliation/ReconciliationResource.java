@@ -1,6 +1,7 @@
 package io.channelsync.reconciliation;
 
 import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
@@ -20,15 +21,15 @@ import java.util.UUID;
 @Component("reconciliationResource")
 public class ReconciliationResource {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
-
+    private final ApiRequests requests;
     private final ApiResponses responses;
     private final ReconciliationJob job;
     private final ReconciliationRuns runs;
     private final JdbcTemplate jdbc;
 
-    public ReconciliationResource(ApiResponses responses, ReconciliationJob job, ReconciliationRuns runs, JdbcTemplate jdbc) {
+    public ReconciliationResource(ApiRequests requests, ApiResponses responses, ReconciliationJob job, ReconciliationRuns runs,
+                                  JdbcTemplate jdbc) {
+        this.requests = requests;
         this.responses = responses;
         this.job = job;
         this.runs = runs;
@@ -47,10 +48,8 @@ public class ReconciliationResource {
      */
     public void trigger(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        byte[] raw = exchange.getIn().getBody(byte[].class);
-        TriggerRequest request = raw == null || raw.length == 0 || new String(raw).isBlank()
-                ? new TriggerRequest(null) : responses.read(exchange, TriggerRequest.class);
-        UUID agency = parseAgency(request.agencyId(), "agency_id");
+        TriggerRequest request = requests.readOptional(exchange, TriggerRequest.class, new TriggerRequest(null));
+        UUID agency = parseAgency(request.agencyId());
         List<UUID> agencies;
         if (agency != null) {
             if (!caller.canSee(agency) || !agencyExists(agency)) {
@@ -80,34 +79,28 @@ public class ReconciliationResource {
         responses.reply(exchange, 201, body);
     }
 
-    /** {@code GET /api/v1/reconciliation/runs?agency_id=&limit=}: newest first, only runs the caller may see. */
+    /** {@code GET /api/v1/reconciliation/runs?agency_id=&limit=&offset=}: newest first, only runs the caller may see. */
     public void list(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        UUID filter = parseAgency(exchange.getIn().getHeader("agency_id", String.class), "agency_id");
-        int limit = parseLimit(exchange.getIn().getHeader("limit", String.class));
+        UUID filter = ApiRequests.queryUuid(exchange, "agency_id");
+        ApiRequests.Page page = requests.page(exchange);
         List<ReconciliationRuns.Run> list;
         if (caller.operator()) {
-            list = runs.list(filter, limit);
+            list = runs.list(filter, page.limit() + 1, page.offset());
         } else if (filter == null || filter.equals(caller.agencyId())) {
-            list = runs.list(caller.agencyId(), limit);
+            list = runs.list(caller.agencyId(), page.limit() + 1, page.offset());
         } else {
             list = List.of();
         }
-        responses.reply(exchange, 200, Map.of("runs", list));
+        responses.reply(exchange, 200, page.of(list));
     }
 
     /** {@code GET /api/v1/reconciliation/runs/{id}}: the run and its discrepancies; another agency's run is a 404. */
     public void get(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        String rawId = exchange.getIn().getHeader("id", String.class);
-        long id;
-        try {
-            id = Long.parseLong(rawId);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.notFound("reconciliation run", rawId);
-        }
+        long id = ApiRequests.pathLong(exchange, "id", "reconciliation run");
         ReconciliationRuns.Run run = runs.find(id, caller.operator() ? null : caller.agencyId())
-                .orElseThrow(() -> ApiException.notFound("reconciliation run", rawId));
+                .orElseThrow(() -> ApiException.notFound("reconciliation run", id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", run.id());
         body.put("agency_id", run.agencyId());
@@ -125,29 +118,15 @@ public class ReconciliationResource {
         return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from agencies where id = ?)", Boolean.class, agency));
     }
 
-    private static UUID parseAgency(String value, String field) {
+    /** The body's {@code agency_id}; a malformed one is 422. */
+    private static UUID parseAgency(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return UUID.fromString(value.trim());
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidField(field, "uuid", field + " must be a UUID");
+            throw ApiException.invalidField("agency_id", "uuid", "agency_id must be a UUID");
         }
-    }
-
-    private static int parseLimit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.trim());
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the 422
-        }
-        throw ApiException.invalidField("limit", "range", "limit must be an integer from 1 to " + MAX_LIMIT);
     }
 }

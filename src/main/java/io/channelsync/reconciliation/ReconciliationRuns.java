@@ -78,11 +78,12 @@ public class ReconciliationRuns {
     }
 
     /** Newest first. */
-    public List<Run> list(UUID onlyAgency, int limit) {
+    public List<Run> list(UUID onlyAgency, int limit, int offset) {
         return sql.query("""
                 select * from reconciliation_runs where (cast(:agency as uuid) is null or agency_id = :agency)
-                order by id desc limit :limit""",
-                new MapSqlParameterSource("agency", onlyAgency).addValue("limit", limit), ReconciliationRuns::run);
+                order by id desc limit :limit offset :offset""",
+                new MapSqlParameterSource("agency", onlyAgency).addValue("limit", limit).addValue("offset", offset),
+                ReconciliationRuns::run);
     }
 
     public List<Map<String, Object>> discrepancies(long runId) {

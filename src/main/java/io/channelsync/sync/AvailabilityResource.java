@@ -1,10 +1,10 @@
 package io.channelsync.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
-import io.channelsync.api.RequestParams;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,20 +36,24 @@ public class AvailabilityResource {
     public record DayInput(LocalDate date, Boolean available, Integer minStay, BigDecimal price) {
     }
 
+    /** The body in its object form, {@code {"days": [...]}}; a bare list is read as this. */
+    public record DaysInput(List<DayInput> days) {
+    }
+
+    private final ApiRequests requests;
     private final ApiResponses responses;
-    private final ObjectMapper json;
     private final JdbcTemplate jdbc;
     private final SyncJobs jobs;
 
-    public AvailabilityResource(ApiResponses responses, ObjectMapper json, JdbcTemplate jdbc, SyncJobs jobs) {
+    public AvailabilityResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, SyncJobs jobs) {
+        this.requests = requests;
         this.responses = responses;
-        this.json = json;
         this.jdbc = jdbc;
         this.jobs = jobs;
     }
 
     public void update(Exchange exchange) {
-        UUID propertyId = RequestParams.pathUuid(exchange, "id", "property");
+        UUID propertyId = ApiRequests.pathId(exchange, "id", "property");
         Caller caller = Caller.of(exchange);
         requireVisibleProperty(jdbc, caller, propertyId);
         List<DayInput> days = validate(readDays(exchange));
@@ -88,18 +91,16 @@ public class AvailabilityResource {
     }
 
     private List<DayInput> readDays(Exchange exchange) {
-        JsonNode body = responses.read(exchange, JsonNode.class);
-        JsonNode list = body.isArray() ? body : body.path("days");
-        if (!list.isArray()) {
+        JsonNode body = requests.readJson(exchange);
+        if (body.isArray()) {
+            body = JsonNodeFactory.instance.objectNode().set("days", body);
+        }
+        List<DayInput> days = body.isObject() ? requests.convert(body, DaysInput.class).days() : null;
+        if (days == null) {
             throw ApiException.badRequest("the body must be a list of days, or {\"days\": [...]}");
         }
-        List<DayInput> days = new ArrayList<>();
-        for (JsonNode node : list) {
-            try {
-                days.add(json.treeToValue(node, DayInput.class));
-            } catch (Exception e) {
-                throw ApiException.badRequest("day " + days.size() + " is not valid: " + e.getMessage().lines().findFirst().orElse(""));
-            }
+        if (days.contains(null)) {
+            throw ApiException.invalidField("days[" + days.indexOf(null) + "]", "required", "a day must be an object");
         }
         return days;
     }

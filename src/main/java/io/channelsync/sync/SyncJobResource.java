@@ -2,9 +2,8 @@ package io.channelsync.sync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiException;
+import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
-import io.channelsync.api.Paging;
-import io.channelsync.api.RequestParams;
 import io.channelsync.api.Rows;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
@@ -41,13 +40,16 @@ public class SyncJobResource {
             s.status, s.payload, s.retry_count, s.max_retries, s.triggered_at, s.started_at, s.finished_at,
             s.deadletter_at, s.last_error, s.updated_at""";
 
+    private final ApiRequests requests;
     private final ApiResponses responses;
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final SyncJobs jobs;
 
-    public SyncJobResource(ApiResponses responses, JdbcTemplate jdbc, NamedParameterJdbcTemplate sql, ObjectMapper json, SyncJobs jobs) {
+    public SyncJobResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, NamedParameterJdbcTemplate sql,
+                           ObjectMapper json, SyncJobs jobs) {
+        this.requests = requests;
         this.responses = responses;
         this.jdbc = jdbc;
         this.sql = sql;
@@ -56,7 +58,7 @@ public class SyncJobResource {
     }
 
     public void trigger(Exchange exchange) {
-        TriggerRequest request = responses.read(exchange, TriggerRequest.class);
+        TriggerRequest request = requests.read(exchange, TriggerRequest.class);
         if (request.propertyId() == null) {
             throw ApiException.badRequest("property_id is required");
         }
@@ -82,34 +84,28 @@ public class SyncJobResource {
 
     public void list(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        Paging paging = Paging.of(exchange);
+        ApiRequests.Page page = requests.page(exchange);
+        UUID agencyFilter = ApiRequests.queryUuid(exchange, "agency_id");
         MapSqlParameterSource p = new MapSqlParameterSource()
-                .addValue("status", RequestParams.oneOf(exchange, "status", STATUSES))
-                .addValue("platform", RequestParams.oneOf(exchange, "platform", PLATFORMS))
-                .addValue("agency", caller.operator() ? RequestParams.uuid(exchange, "agency_id") : caller.agencyId())
-                .addValue("property", RequestParams.uuid(exchange, "property_id"))
-                .addValue("mapping", RequestParams.uuid(exchange, "mapping_id"))
-                .addValue("limit", paging.limit()).addValue("offset", paging.offset());
-        String where = """
+                .addValue("status", ApiRequests.queryOneOf(exchange, "status", STATUSES))
+                .addValue("platform", ApiRequests.queryOneOf(exchange, "platform", PLATFORMS))
+                .addValue("agency", caller.operator() ? agencyFilter : caller.agencyId())
+                .addValue("property", ApiRequests.queryUuid(exchange, "property_id"))
+                .addValue("mapping", ApiRequests.queryUuid(exchange, "mapping_id"))
+                .addValue("limit", page.limit() + 1).addValue("offset", page.offset());
+        List<Map<String, Object>> items = sql.query("select " + JOB_COLUMNS + " " + """
                 from sync_logs s join channel_mappings m on m.id = s.mapping_id
                 where (cast(:status as text) is null or s.status = :status)
                   and (cast(:platform as text) is null or m.platform = :platform)
                   and (cast(:agency as uuid) is null or s.agency_id = :agency)
                   and (cast(:property as uuid) is null or m.property_id = :property)
-                  and (cast(:mapping as uuid) is null or s.mapping_id = :mapping)""";
-        List<Map<String, Object>> items = sql.query("select " + JOB_COLUMNS + " " + where
-                + " order by s.id desc limit :limit offset :offset", p, Rows.json(json));
-        Long total = sql.queryForObject("select count(*) " + where, p, Long.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", items);
-        body.put("limit", paging.limit());
-        body.put("offset", paging.offset());
-        body.put("total", total);
-        responses.reply(exchange, 200, body);
+                  and (cast(:mapping as uuid) is null or s.mapping_id = :mapping)
+                order by s.id desc limit :limit offset :offset""", p, Rows.json(json));
+        responses.reply(exchange, 200, page.of(items));
     }
 
     public void get(Exchange exchange) {
-        long id = RequestParams.pathId(exchange, "id", "sync job");
+        long id = ApiRequests.pathLong(exchange, "id", "sync job");
         Caller caller = Caller.of(exchange);
         List<Map<String, Object>> rows = sql.query("select " + JOB_COLUMNS
                         + " from sync_logs s join channel_mappings m on m.id = s.mapping_id"

@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.channel.ChannelReservation;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;

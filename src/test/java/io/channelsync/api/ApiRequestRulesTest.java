@@ -70,6 +70,37 @@ class ApiRequestRulesTest extends IntegrationTest {
     }
 
     @Test
+    void unknownFieldsAreRefusedOnEveryEndpointNotOnlyTheManagementOnes() throws Exception {
+        var agency = data.agency();
+        String key = agency.apiKey();
+        String property = "/api/v1/properties/" + data.property(agency.id());
+        var responses = java.util.List.of(
+                api.post("/api/v1/sync/availability", key, "{\"property_id\": \"" + java.util.UUID.randomUUID() + "\", \"platform\": \"airbnb\"}"),
+                api.put(property + "/availability", key, "[{\"date\": \"2030-01-01\", \"available\": true, \"min_nights\": 2}]"),
+                api.post("/api/v1/deadletters/requeue", key, "{\"platfrom\": \"airbnb\"}"),
+                api.post("/api/v1/reconciliation/runs", key, "{\"agency\": \"" + agency.id() + "\"}"));
+        for (var response : responses) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+            assertThat(JSON.readTree(response.body()).path("rule").asText()).isEqualTo("unknown_field");
+        }
+        assertThat(JSON.readTree(responses.get(1).body()).path("field").asText()).isEqualTo("min_nights");
+    }
+
+    @Test
+    void everyListAnswersItemsLimitOffsetAndNextOffset() throws Exception {
+        var agency = data.agency();
+        String key = agency.apiKey();
+        for (String list : new String[] {"/api/v1/agencies/" + agency.id() + "/keys", "/api/v1/properties",
+                "/api/v1/channel-mappings", "/api/v1/sync/jobs", "/api/v1/deadletters", "/api/v1/reconciliation/runs"}) {
+            var response = api.get(list + "?limit=200&offset=0", key);
+            assertThat(response.statusCode()).as(list + ": " + response.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.fieldNames()).toIterable().as(list).containsExactly("items", "limit", "offset", "next_offset");
+            assertThat(api.get(list + "?limit=201", key).statusCode()).as(list).isEqualTo(422);
+        }
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheApiToAnyKeyHolder() throws Exception {
         assertThat(api.get("/api/v1/openapi.json", null).statusCode()).isEqualTo(401);
         var response = api.get("/api/v1/openapi.json", data.agency().apiKey());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.AirbnbReservationsClient;
+import io.channelsync.channel.ChannelHttp;
 import io.channelsync.channel.ChannelProperties;
 import io.channelsync.reconciliation.Reconciler;
 import io.channelsync.reconciliation.ReconciliationProperties;
@@ -73,7 +74,7 @@ class ReconciliationBenchmark extends IntegrationTest {
             ChannelProperties local = new ChannelProperties(
                     new ChannelProperties.Airbnb("http://127.0.0.1:" + stub.getAddress().getPort(), "bench-key"),
                     null, Duration.ofSeconds(5), Duration.ofSeconds(30));
-            Reconciler reconciler = new Reconciler(sql, runs, config, alerts, List.of(new AirbnbReservationsClient(local, json)));
+            Reconciler reconciler = new Reconciler(sql, runs, config, alerts, List.of(new AirbnbReservationsClient(local, json, new ChannelHttp(local))));
 
             reconciler.reconcile(agencies.get(0), "api"); // warm-up (JIT, connection pool)
             Result ten = measure(reconciler, agencies.subList(1, 11));

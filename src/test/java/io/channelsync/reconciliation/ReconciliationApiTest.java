@@ -37,9 +37,9 @@ class ReconciliationApiTest extends ReconciliationTestSupport {
         assertThat(api.get("/api/v1/reconciliation/runs/" + runId, other.apiKey()).statusCode()).isEqualTo(404);
         assertThat(api.get("/api/v1/reconciliation/runs/" + runId, OPERATOR_KEY).statusCode()).isEqualTo(200);
         JsonNode list = JSON.readTree(api.get("/api/v1/reconciliation/runs", other.apiKey()).body());
-        assertThat(list.path("runs")).isEmpty();
+        assertThat(list.path("items")).isEmpty();
         JsonNode spied = JSON.readTree(api.get("/api/v1/reconciliation/runs?agency_id=" + owner.id(), other.apiKey()).body());
-        assertThat(spied.path("runs")).isEmpty();
+        assertThat(spied.path("items")).isEmpty();
         HttpResponse<String> foreignTrigger = api.post("/api/v1/reconciliation/runs", other.apiKey(),
                 "{\"agency_id\": \"" + owner.id() + "\"}");
         assertThat(foreignTrigger.statusCode()).isEqualTo(404);
@@ -55,11 +55,12 @@ class ReconciliationApiTest extends ReconciliationTestSupport {
 
         JsonNode list = JSON.readTree(api.get("/api/v1/reconciliation/runs", agency.apiKey()).body());
 
-        assertThat(list.path("runs")).hasSize(2);
-        assertThat(list.path("runs").get(0).path("id").asLong()).isEqualTo(second);
-        assertThat(list.path("runs").get(1).path("id").asLong()).isEqualTo(first);
-        assertThat(list.path("runs").get(0).path("agency_id").asText()).isEqualTo(agency.id().toString());
-        assertThat(list.path("runs").get(0).path("counts").has("discrepancies")).isTrue();
+        assertThat(list.path("items")).hasSize(2);
+        assertThat(list.path("items").get(0).path("id").asLong()).isEqualTo(second);
+        assertThat(list.path("items").get(1).path("id").asLong()).isEqualTo(first);
+        assertThat(list.path("items").get(0).path("agency_id").asText()).isEqualTo(agency.id().toString());
+        assertThat(list.path("items").get(0).path("counts").has("discrepancies")).isTrue();
+        assertThat(list.path("next_offset").isNull()).isTrue();
         assertThat(api.get("/api/v1/reconciliation/runs?limit=0", agency.apiKey()).statusCode()).isEqualTo(422);
     }
 
