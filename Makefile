@@ -25,12 +25,12 @@ RUN_ENV := SPRING_PROFILES_ACTIVE=sandbox \
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test bench build clean
+.PHONY: help run dev test bench demo build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
-run: $(JAR) ## build if needed, then run on the embedded PostgreSQL (port $$SERVER_PORT, default 8080; JMX on 9010)
+run: $(JAR) ## build if needed, then run on the embedded PostgreSQL (port SERVER_PORT, default 8080; JMX on 9010)
 	SERVER_PORT=$(SERVER_PORT) $(RUN_ENV) java $(JMX_OPTS) -jar $(JAR)
 
 dev: ## run from source with Camel route reload: edit routes/*.camel.yaml and watch them reload
@@ -42,6 +42,10 @@ test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABAS
 
 bench: ## run the benchmarks (src/test/java/**/*Benchmark.java); each prints its figures and a same-run reference
 	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
+
+demo: ## with `make run` going in another terminal: a booking's whole life across both channels, step by step
+	DEMO_OPERATOR_KEY=$(DEMO_OPERATOR_KEY) DEMO_AIRBNB_SECRET=$(DEMO_AIRBNB_SECRET) DEMO_BOOKING_SECRET=$(DEMO_BOOKING_SECRET) \
+	  java src/test/java/io/channelsync/demo/ChannelSyncDemo.java http://127.0.0.1:$(SERVER_PORT)
 
 build: $(JAR) ## build the runnable jar (target/channel-sync.jar), skipping tests
 

@@ -13,8 +13,10 @@ import java.util.UUID;
 
 /**
  * Channel bookings in the PMS {@code bookings} table, keyed by (platform, reservation_code). A
- * version is applied only if its event time is newer than the stored one ({@code source_updated_at}),
- * so an event that arrives late never overwrites a newer one.
+ * version is applied unless the stored one is newer: an event that arrives late never overwrites a
+ * newer one. Versions are ordered by their event time ({@code source_updated_at}), then, since
+ * channels stamp whole seconds, by arrival (the webhook_log id), so a booking and its cancellation
+ * in the same second apply in the order they came.
  */
 @Component
 public class ChannelBookings {
@@ -54,21 +56,25 @@ public class ChannelBookings {
     }
 
     /**
-     * Inserts the booking, or updates it if this version is newer than the stored one.
+     * Inserts the booking, or updates it unless the stored version is newer (or this very one).
      *
+     * @param webhookLogId the delivery this version came in: breaks ties between equal event times
      * @return true if the row changed; false if a newer (or the same) version is already stored
      */
-    public boolean upsert(Mapping mapping, ChannelReservation r) {
+    public boolean upsert(Mapping mapping, ChannelReservation r, long webhookLogId) {
         return !sql.queryForList("""
                 insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status,
-                                      guest_name, guests, total_amount, currency, source_updated_at)
+                                      guest_name, guests, total_amount, currency, source_updated_at, source_webhook_log_id)
                 values (:agency, :property, :platform, :code, :checkIn, :checkOut, :status,
-                        :guestName, :guests, :total, :currency, :eventTime)
+                        :guestName, :guests, :total, :currency, :eventTime, :webhookLogId)
                 on conflict (platform, reservation_code) do update
                     set check_in = excluded.check_in, check_out = excluded.check_out, status = excluded.status,
                         guest_name = excluded.guest_name, guests = excluded.guests, total_amount = excluded.total_amount,
-                        currency = excluded.currency, source_updated_at = excluded.source_updated_at, updated_at = now()
-                    where bookings.source_updated_at is null or bookings.source_updated_at < excluded.source_updated_at
+                        currency = excluded.currency, source_updated_at = excluded.source_updated_at,
+                        source_webhook_log_id = excluded.source_webhook_log_id, updated_at = now()
+                    where bookings.source_updated_at is null
+                       or (bookings.source_updated_at, coalesce(bookings.source_webhook_log_id, 0))
+                          < (excluded.source_updated_at, excluded.source_webhook_log_id)
                 returning id""", new MapSqlParameterSource()
                 .addValue("agency", mapping.agencyId())
                 .addValue("property", mapping.propertyId())
@@ -81,6 +87,7 @@ public class ChannelBookings {
                 .addValue("guests", r.guests())
                 .addValue("total", r.total())
                 .addValue("currency", r.currency())
-                .addValue("eventTime", Timestamp.from(r.eventTime())), UUID.class).isEmpty();
+                .addValue("eventTime", Timestamp.from(r.eventTime()))
+                .addValue("webhookLogId", webhookLogId), UUID.class).isEmpty();
     }
 }

@@ -132,7 +132,7 @@ public class WebhookEventProcessor {
                 date(r, "start_date"), date(r, "end_date"), status, guest.isEmpty() ? null : guest,
                 r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
                 decimal(r, "expected_payout_amount_accurate"), upper(text(r, "host_currency")), event.eventTime());
-        store(reservation, outcome);
+        store(reservation, event.id(), outcome);
     }
 
     private void applyBookingCom(WebhookLog.Event event, Outcome outcome) throws IOException {
@@ -149,7 +149,7 @@ public class WebhookEventProcessor {
             store(new ChannelReservation("booking_com", text(r, "reservation_id"), hotel, text(r, "room_id"),
                     date(r, "checkin"), date(r, "checkout"), status, text(r, "guest_name"),
                     r.hasNonNull("guests") ? r.get("guests").asInt() : null, decimal(r, "total"), upper(text(r, "currency")),
-                    event.eventTime()), outcome);
+                    event.eventTime()), event.id(), outcome);
             return;
         }
         String type = event.eventType() == null ? "" : event.eventType();
@@ -161,7 +161,7 @@ public class WebhookEventProcessor {
         List<BookingComReservationInbox.Pulled> pulled = bookingCom.pull(text(body, "hotel_id"));
         for (BookingComReservationInbox.Pulled p : pulled) {
             int problemsBefore = outcome.problems.size();
-            store(p.reservation(), outcome);
+            store(p.reservation(), event.id(), outcome);
             String error = outcome.problems.size() > problemsBefore ? outcome.problems.get(outcome.problems.size() - 1) : null;
             if (p.reservation().reservationCode() != null) {
                 outcome.acks.add(new Ack(p.endpoint(), p.reservation().reservationCode(), error));
@@ -171,7 +171,7 @@ public class WebhookEventProcessor {
     }
 
     /** Upserts one reservation, or records why it cannot be stored. */
-    private void store(ChannelReservation r, Outcome outcome) {
+    private void store(ChannelReservation r, long webhookLogId, Outcome outcome) {
         String problem = r.problem();
         if (problem != null) {
             outcome.problems.add("invalid reservation: " + problem);
@@ -183,7 +183,7 @@ public class WebhookEventProcessor {
             return;
         }
         ChannelBookings.Stay before = bookings.lockStored(r.platform(), r.reservationCode()).orElse(null);
-        if (bookings.upsert(mapping.get(), r)) {
+        if (bookings.upsert(mapping.get(), r, webhookLogId)) {
             outcome.applied.add(new Applied(mapping.get(), r, before));
             log.info("{} reservation {} stored ({} to {}, {}) for property {}", r.platform(), r.reservationCode(),
                     r.checkIn(), r.checkOut(), r.status(), mapping.get().propertyId());

@@ -214,6 +214,8 @@ public final class ChannelSyncDemo {
         Object run = ((Map<?, ?>) ((List<?>) runs.json().get("runs")).get(0)).get("id");
         Map<String, Object> detail = get("/api/v1/reconciliation/runs/" + run, agencyKey).json();
         List<?> found = (List<?>) detail.getOrDefault("discrepancies", List.of());
+        found.stream().map(d -> (Map<?, ?>) d).forEach(d -> say("%s %s (%s): PMS %s / channel %s", d.get("severity"), d.get("kind"),
+                d.get("reservation_code"), d.get("pms_value"), d.get("channel_value")));
         boolean missing = found.stream().map(d -> (Map<?, ?>) d)
                 .anyMatch(d -> "missing_in_pms".equals(d.get("kind")) && lost.equals(d.get("reservation_code")));
         require(missing, "run " + run + " reports " + lost + " as missing_in_pms, and raised an alert (" + found.size() + " discrepancy(ies) in all)");

@@ -107,6 +107,19 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void aBookingAndItsCancellationStampedInTheSameSecondApplyInArrivalOrder() {
+        // channels sign with whole seconds: the booking and its cancellation can carry the same t
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2026-12-10", "2026-12-12", 2, "accepted"), t));
+        awaitDone(postAirbnb(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
+                "2026-12-10", "2026-12-12", 2, "cancelled"), t));
+        assertThat(booking("airbnb", code)).containsEntry("status", "cancelled");
+        assertThat(syncJobs(bookingMapping)).isEqualTo(2);
+    }
+
+    @Test
     void cancellationClosesTheBookingAndReopensItsNights() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long t = now();
