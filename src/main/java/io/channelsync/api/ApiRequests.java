@@ -59,6 +59,16 @@ public class ApiRequests {
         this.properties = properties;
     }
 
+    /**
+     * The request body's bytes, read once: the HTTP body arrives as a stream (cached by Camel), and a
+     * second read of a consumed stream would find it empty, so the bytes are put back as the body.
+     */
+    private static byte[] bodyBytes(Exchange exchange) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        exchange.getIn().setBody(body);
+        return body;
+    }
+
     /** The body as a validated request record. */
     public <T> T read(Exchange exchange, Class<T> type) {
         return convert(readObject(exchange), type);
@@ -66,7 +76,7 @@ public class ApiRequests {
 
     /** The body as a validated request record, or {@code absent} when the body is empty (an optional body). */
     public <T> T readOptional(Exchange exchange, Class<T> type, T absent) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = bodyBytes(exchange);
         if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             return absent;
         }
@@ -83,7 +93,7 @@ public class ApiRequests {
 
     /** The body as any JSON value (for the few endpoints that also take a list); size-limited, 400 unless JSON. */
     public JsonNode readJson(Exchange exchange) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = bodyBytes(exchange);
         if (body == null || body.length == 0) {
             throw ApiException.badRequest("a JSON request body is required");
         }
