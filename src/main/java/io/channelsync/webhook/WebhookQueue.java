@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Hands committed webhook_log rows to {@code seda:webhook-events}, fire-and-forget (InOnly, so an
  * HTTP caller never waits for processing: CAMEL-NOTES 3). The queue is bounded; when it is full the
@@ -21,6 +23,8 @@ public class WebhookQueue {
 
     private final ProducerTemplate camel;
     private final WebhookLog webhookLog;
+    /** Whether the last offer was refused: a burst is logged once when it starts and once when it ends. */
+    private final AtomicBoolean full = new AtomicBoolean();
 
     public WebhookQueue(ProducerTemplate camel, WebhookLog webhookLog) {
         this.camel = camel;
@@ -39,9 +43,17 @@ public class WebhookQueue {
     public boolean offer(long id) {
         try {
             camel.sendBodyAndHeader(URI, ExchangePattern.InOnly, id, LOG_ID, id);
+            if (full.compareAndSet(true, false)) {
+                log.info("Webhook queue accepts work again (webhook {})", id);
+            }
             return true;
         } catch (RuntimeException e) {
-            log.warn("Webhook {} is stored but the queue refused it ({}); the recovery sweep will enqueue it", id, e.getMessage());
+            if (full.compareAndSet(false, true)) {
+                log.warn("Webhook queue refused webhook {} ({}): it and the deliveries after it stay stored as received, "
+                        + "and the recovery sweep enqueues them; see the queues component of /actuator/health", id, e.getMessage());
+            } else {
+                log.debug("Webhook {} is stored but the queue is still full; left for the recovery sweep", id);
+            }
             webhookLog.backToReceived(id);
             return false;
         }
