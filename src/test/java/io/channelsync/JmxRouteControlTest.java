@@ -28,4 +28,22 @@ class JmxRouteControlTest extends IntegrationTest {
         assertThat(mbeans.getAttribute(route, "State")).isEqualTo("Started");
         assertThat(api.get("/api/v1/me", OPERATOR_KEY).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aSuspendedWebhookRouteRefusesDeliveriesSoTheChannelRetriesLater() throws Exception {
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        ObjectName route = new ObjectName("org.apache.camel:context=channel-sync,type=routes,name=\"airbnb-webhook\"");
+        byte[] body = "{}".getBytes();
+        try {
+            mbeans.invoke(route, "suspend", null, null);
+            assertThat(mbeans.getAttribute(route, "State")).isEqualTo("Suspended");
+            int status = api.postRaw("/api/v1/webhooks/airbnb", body, java.util.Map.of("Content-Type", "application/json")).statusCode();
+            assertThat(status).as("a suspended intake acknowledges nothing").isEqualTo(503);
+        } finally {
+            mbeans.invoke(route, "resume", null, null);
+        }
+        assertThat(mbeans.getAttribute(route, "State")).isEqualTo("Started");
+        assertThat(api.postRaw("/api/v1/webhooks/airbnb", body, java.util.Map.of("Content-Type", "application/json")).statusCode())
+                .as("unsigned, so refused by the running intake").isEqualTo(401);
+    }
 }
