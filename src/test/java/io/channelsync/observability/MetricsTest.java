@@ -26,6 +26,16 @@ class MetricsTest extends IntegrationTest {
     }
 
     @Test
+    void aForgedWebhookMovesTheRejectedCounter() {
+        String rejected = "channelsync_webhooks_total{outcome=\"rejected\",platform=\"airbnb\"}";
+        double before = value(rejected);
+        var response = api.postRaw("/api/v1/webhooks/airbnb", "{\"action\":\"test_notification\"}".getBytes(),
+                java.util.Map.of("Content-Type", "application/json", "X-Airbnb-Signature", "t=1,v1=00"));
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(value(rejected)).isEqualTo(before + 1);
+    }
+
+    @Test
     void queueDepthIsPartOfHealth() {
         String health = api.get("/actuator/health", null).body();
         assertThat(health).contains("\"queues\"");
@@ -33,7 +43,9 @@ class MetricsTest extends IntegrationTest {
 
     private double value(String metric) {
         String scrape = api.get("/actuator/prometheus", null).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape);
+        // a name alone matches any labels; a name with labels matches exactly those
+        String labels = metric.contains("{") ? "" : "(?:\\{[^}]*\\})?";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + labels + " ([0-9.eE+-]+)$").matcher(scrape);
         assertThat(m.find()).as("metric %s in the scrape", metric).isTrue();
         return Double.parseDouble(m.group(1));
     }
