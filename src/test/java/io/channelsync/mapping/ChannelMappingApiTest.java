@@ -78,10 +78,12 @@ class ChannelMappingApiTest extends IntegrationTest {
     void aNineteenDigitListingIdSentAsAJsonNumberIsKeptDigitForDigit() throws Exception {
         var agency = data.agency();
         UUID property = data.property(agency.id());
+        // 19 digits above Long.MAX_VALUE, unique per run (a DATABASE_URL server keeps earlier runs' mappings)
+        String listing = "98" + String.format("%017d", java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000_000_000_000L));
         var created = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": 9876543210987654321}""".formatted(property));
+                {"property_id": "%s", "platform": "airbnb", "listing_id": %s}""".formatted(property, listing));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        assertThat(JSON.readTree(created.body()).path("listing_id").asText()).isEqualTo("9876543210987654321");
+        assertThat(JSON.readTree(created.body()).path("listing_id").asText()).isEqualTo(listing);
     }
 
     @ParameterizedTest(name = "{0} listing_id ''{1}'' breaks {3}")
@@ -342,8 +344,9 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(ofSecond.path("items")).extracting(n -> n.path("id").asText()).containsExactly(secondMapping.toString());
 
         UUID property = data.property(second.id());
+        String hotel = TestData.uniqueListingId();
         var created = api.post(MAPPINGS, OPERATOR_KEY, """
-                {"property_id": "%s", "platform": "booking_com", "listing_id": "7654321", "room_id": "765432101"}""".formatted(property));
+                {"property_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "%s01"}""".formatted(property, hotel, hotel));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JSON.readTree(created.body()).path("agency_id").asText()).isEqualTo(second.id().toString());
         assertThat(api.patch(MAPPINGS + "/" + firstMapping, OPERATOR_KEY, "{\"sync_enabled\": false}").statusCode()).isEqualTo(200);
