@@ -33,8 +33,8 @@ help: ## list the targets
 run: $(JAR) ## build if needed, then run on the embedded PostgreSQL (port SERVER_PORT, default 8080; JMX on 9010)
 	SERVER_PORT=$(SERVER_PORT) $(RUN_ENV) java $(JMX_OPTS) -jar $(JAR)
 
-dev: ## run from source with Camel route reload: edit routes/*.camel.yaml and watch them reload
-	$(MVN) spring-boot:run -Dspring-boot.run.jvmArguments="$(JMX_OPTS)" \
+dev: ## like run, from source, with Camel route reload: edit routes/*.camel.yaml and watch them reload
+	SERVER_PORT=$(SERVER_PORT) $(RUN_ENV) $(MVN) spring-boot:run -Dspring-boot.run.jvmArguments="$(JMX_OPTS)" \
 	  -Dspring-boot.run.arguments="--camel.main.routes-reload-enabled=true --camel.main.routes-reload-directory=routes --camel.main.routes-reload-pattern=*.camel.yaml"
 
 test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABASE_URL)
