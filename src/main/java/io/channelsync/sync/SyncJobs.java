@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.UUID;
 /**
  * Creates availability sync jobs: one {@code pending} sync_logs row per enabled, not deleted mapping
  * of a property, then hands each job id to the sync queue. The rows are committed (one INSERT ...
- * SELECT) before anything is enqueued, so a consumer never sees a job that is not there, and a
+ * SELECT, in the caller's transaction when there is one) before anything is enqueued, so a consumer
+ * never sees a job that is not there, and a
  * job whose message is lost with the process is found again by the recovery sweep. Each job carries
  * its retry budget ({@code max_retries}, from {@code channel-sync.retry.max-retries}).
  */
@@ -64,7 +67,7 @@ public class SyncJobs {
                 where m.property_id = :property and m.sync_enabled and m.deleted_at is null
                   and (:allPlatforms or m.platform in (:platforms)) and m.platform <> :exclude
                 returning id""", params, Long.class);
-        ids.forEach(this::enqueueOrLeaveForRecovery);
+        enqueueAfterCommit(ids);
         log.info("Created {} availability sync job(s) {} for property {} ({} to {}, {})", ids.size(), ids, propertyId, start, end, reason);
         return ids;
     }
@@ -72,6 +75,24 @@ public class SyncJobs {
     /** Puts a committed job on the sync queue without waiting for it (CAMEL-NOTES 3). */
     public void enqueue(long jobId) {
         camel.sendBodyAndHeader(QUEUE, jobId, "syncJobId", jobId);
+    }
+
+    /**
+     * Inside a caller's transaction the jobs are enqueued only once it has committed (a consumer
+     * must never look for a job that is not there yet, nor run one that was rolled back); without
+     * one, at once.
+     */
+    private void enqueueAfterCommit(List<Long> ids) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            ids.forEach(this::enqueueOrLeaveForRecovery);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                ids.forEach(SyncJobs.this::enqueueOrLeaveForRecovery);
+            }
+        });
     }
 
     /** A full queue is not a failure: the job is committed as pending and the recovery sweep enqueues it later. */

@@ -23,10 +23,12 @@ import java.util.Set;
  * Applies one stored webhook event (route {@code webhook-processing}, header {@code webhookLogId}).
  * In one transaction: lock the {@code queued} row ({@code FOR UPDATE SKIP LOCKED}, so an event is
  * applied by exactly one consumer, however often it was enqueued), upsert the reservation(s) into
- * {@code bookings}, and mark the row {@code processed} (or {@code failed} for an unknown listing or
- * an unusable reservation). After the commit: availability sync jobs for the property's other
- * channels, and for Booking.com the acknowledgements. An exception rolls everything back and goes
- * to the route's error handler (retries, then {@code direct:webhook-failed}).
+ * {@code bookings}, create the availability sync jobs for the property's other channels, and mark
+ * the row {@code processed} (or {@code failed} for an unknown listing or an unusable reservation).
+ * A booking and its jobs commit together, so a crash can never keep one and lose the other; the
+ * jobs are enqueued after the commit (a job whose message dies with the process is re-enqueued by
+ * the sync lease sweep). After the commit, for Booking.com, the acknowledgements. An exception rolls
+ * everything back and goes to the route's error handler (retries, then {@code direct:webhook-failed}).
  */
 @Component("webhookEventProcessor")
 public class WebhookEventProcessor {
@@ -50,15 +52,10 @@ public class WebhookEventProcessor {
         this.tx = tx;
     }
 
-    /** What to do once the transaction has committed. */
-    private record Applied(ChannelBookings.Mapping mapping, ChannelReservation reservation, ChannelBookings.Stay before) {
-    }
-
     private record Ack(String endpoint, String reservationId, String error) {
     }
 
     private static final class Outcome {
-        final List<Applied> applied = new ArrayList<>();
         final List<Ack> acks = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
         String note;
@@ -76,7 +73,7 @@ public class WebhookEventProcessor {
             log.debug("Webhook {} is not queued any more (processed, failed, or held by another consumer): skipped", id);
             return;
         }
-        afterCommit(id, outcome);
+        acknowledge(id, outcome);
     }
 
     private Outcome apply(long id) {
@@ -184,7 +181,7 @@ public class WebhookEventProcessor {
         }
         ChannelBookings.Stay before = bookings.lockStored(r.platform(), r.reservationCode()).orElse(null);
         if (bookings.upsert(mapping.get(), r, webhookLogId)) {
-            outcome.applied.add(new Applied(mapping.get(), r, before));
+            createSyncJobs(mapping.get(), r, before, webhookLogId);
             log.info("{} reservation {} stored ({} to {}, {}) for property {}", r.platform(), r.reservationCode(),
                     r.checkIn(), r.checkOut(), r.status(), mapping.get().propertyId());
         } else {
@@ -193,18 +190,19 @@ public class WebhookEventProcessor {
         }
     }
 
-    private void afterCommit(long id, Outcome outcome) {
-        for (Applied a : outcome.applied) {
-            ChannelReservation r = a.reservation();
-            LocalDate from = a.before() == null || r.checkIn().isBefore(a.before().checkIn()) ? r.checkIn() : a.before().checkIn();
-            LocalDate to = a.before() == null || r.checkOut().isAfter(a.before().checkOut()) ? r.checkOut() : a.before().checkOut();
-            try {
-                syncJobs.createForProperty(a.mapping().propertyId(), null, r.platform(), from, to,
-                        r.platform() + " reservation " + r.reservationCode() + " " + r.status() + " (webhook " + id + ")");
-            } catch (RuntimeException e) {
-                log.error("Webhook {}: reservation {} is stored but its sync jobs could not be created", id, r.reservationCode(), e);
-            }
-        }
+    /**
+     * Jobs for the property's other channels over the stay, widened to the old stay when an
+     * alteration moved it (those nights reopen). Part of the booking's transaction.
+     */
+    private void createSyncJobs(ChannelBookings.Mapping mapping, ChannelReservation r, ChannelBookings.Stay before, long webhookLogId) {
+        LocalDate from = before == null || r.checkIn().isBefore(before.checkIn()) ? r.checkIn() : before.checkIn();
+        LocalDate to = before == null || r.checkOut().isAfter(before.checkOut()) ? r.checkOut() : before.checkOut();
+        syncJobs.createForProperty(mapping.propertyId(), null, r.platform(), from, to,
+                r.platform() + " reservation " + r.reservationCode() + " " + r.status() + " (webhook " + webhookLogId + ")");
+    }
+
+    /** After the commit: tell Booking.com which reservations were stored (and which could not be). */
+    private void acknowledge(long id, Outcome outcome) {
         for (Ack ack : outcome.acks) {
             try {
                 bookingCom.acknowledge(ack.endpoint(), ack.reservationId(), ack.error());

@@ -120,6 +120,27 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void aBookingIsNeverStoredWithoutItsSyncJobs() {
+        // make creating this reservation's sync jobs fail: the booking must roll back with them
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String guard = "refuse_jobs_" + code.toLowerCase();
+        jdbc.execute("create function " + guard + "() returns trigger language plpgsql as $$ begin "
+                + "if new.payload->>'reason' like '%" + code + "%' then raise exception 'sync job refused by the test'; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger " + guard + " before insert on sync_logs for each row execute function " + guard + "()");
+        try {
+            long id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2026-12-20", "2026-12-22", 2, "accepted"), now());
+            assertThat(awaitDone(id).get("status")).isEqualTo("failed");
+            assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code))
+                    .as("no booking without its sync jobs").isZero();
+        } finally {
+            jdbc.execute("drop trigger " + guard + " on sync_logs");
+            jdbc.execute("drop function " + guard + "()");
+        }
+    }
+
+    @Test
     void cancellationClosesTheBookingAndReopensItsNights() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long t = now();
