@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * so the demo is also a smoke test: it exits 1 if any step's check fails.
  * <p>
  * Needs only a JDK: {@code java src/test/java/io/channelsync/demo/ChannelSyncDemo.java [base-url]}
- * with DEMO_OPERATOR_KEY, DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET in the environment (the
+ * with DEMO_OPERATOR_KEY, DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET in the environment, required (the
  * Makefile passes the ones `make run` gives the service). The test suite runs it too (DemoTest).
  */
 public final class ChannelSyncDemo {
@@ -58,9 +58,9 @@ public final class ChannelSyncDemo {
 
     public static void main(String[] args) {
         String base = args.length > 0 ? args[0] : env("DEMO_BASE_URL", "http://127.0.0.1:8080");
-        ChannelSyncDemo demo = new ChannelSyncDemo(base, env("DEMO_OPERATOR_KEY", "sandbox-operator-key"),
-                env("DEMO_AIRBNB_SECRET", "sandbox-airbnb-secret"),
-                env("DEMO_BOOKING_SECRET", "whsec_c2FuZGJveC1ib29raW5nLWNvbS1zZWNyZXQ="), Duration.ofSeconds(90));
+        // the keys and secrets come from the environment (the Makefile passes the ones `make run` gave the service)
+        ChannelSyncDemo demo = new ChannelSyncDemo(base, required("DEMO_OPERATOR_KEY"), required("DEMO_AIRBNB_SECRET"),
+                required("DEMO_BOOKING_SECRET"), Duration.ofSeconds(90));
         List<String> failed = demo.run();
         System.exit(failed.isEmpty() ? 0 : 1);
     }
@@ -384,6 +384,16 @@ public final class ChannelSyncDemo {
 
     private static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String required(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            System.err.println(name + " is not set: run the demo with `make demo`, or export DEMO_OPERATOR_KEY, "
+                    + "DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET as the running service knows them");
+            System.exit(2);
+        }
+        return value;
     }
 
     private static String env(String name, String fallback) {
