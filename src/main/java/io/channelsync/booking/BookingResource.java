@@ -15,27 +15,31 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/v1/properties/{id}/bookings}: the PMS bookings of a property as channel-sync
- * holds them (from every channel, newest stay first, at most 200), so an operator can see what a
- * webhook stored. Another agency's property is a 404.
+ * holds them (from every channel, newest stay first, paginated like every list), so an operator can
+ * see what a webhook stored. Another agency's property is a 404.
  */
 @Component("bookingResource")
 public class BookingResource {
 
-    private static final int MAX = 200;
     private final NamedParameterJdbcTemplate sql;
+    private final ApiRequests requests;
     private final ApiResponses responses;
 
-    public BookingResource(NamedParameterJdbcTemplate sql, ApiResponses responses) {
+    public BookingResource(NamedParameterJdbcTemplate sql, ApiRequests requests, ApiResponses responses) {
         this.sql = sql;
+        this.requests = requests;
         this.responses = responses;
     }
 
     public void listForProperty(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         UUID property = ApiRequests.pathId(exchange, "id", "property");
+        ApiRequests.Page page = requests.page(exchange);
         var params = new MapSqlParameterSource("property", property)
                 .addValue("operator", caller.operator())
-                .addValue("agency", caller.agencyId());
+                .addValue("agency", caller.agencyId())
+                .addValue("limit", page.limit() + 1)
+                .addValue("offset", page.offset());
         List<UUID> visible = sql.queryForList("""
                 select id from properties where id = :property and (:operator or agency_id = cast(:agency as uuid))""", params, UUID.class);
         if (visible.isEmpty()) {
@@ -45,7 +49,7 @@ public class BookingResource {
                 select id, property_id, platform, reservation_code, check_in, check_out, status, guest_name, guests,
                        total_amount, currency, source_updated_at, created_at, updated_at
                 from bookings where property_id = :property
-                order by check_in desc limit %d""".formatted(MAX), params);
-        responses.reply(exchange, 200, Map.of("items", bookings));
+                order by check_in desc, id limit :limit offset :offset""", params);
+        responses.reply(exchange, 200, page.of(bookings));
     }
 }
