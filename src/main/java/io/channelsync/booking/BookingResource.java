@@ -1,6 +1,6 @@
 package io.channelsync.booking;
 
-import io.channelsync.api.ApiException;
+import io.channelsync.property.PmsProperties;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
 import io.channelsync.security.Caller;
@@ -22,11 +22,13 @@ import java.util.UUID;
 public class BookingResource {
 
     private final NamedParameterJdbcTemplate sql;
+    private final PmsProperties properties;
     private final ApiRequests requests;
     private final ApiResponses responses;
 
-    public BookingResource(NamedParameterJdbcTemplate sql, ApiRequests requests, ApiResponses responses) {
+    public BookingResource(NamedParameterJdbcTemplate sql, PmsProperties properties, ApiRequests requests, ApiResponses responses) {
         this.sql = sql;
+        this.properties = properties;
         this.requests = requests;
         this.responses = responses;
     }
@@ -35,16 +37,10 @@ public class BookingResource {
         Caller caller = Caller.of(exchange);
         UUID property = ApiRequests.pathId(exchange, "id", "property");
         ApiRequests.Page page = requests.page(exchange);
+        properties.findVisible(property, caller);
         var params = new MapSqlParameterSource("property", property)
-                .addValue("operator", caller.operator())
-                .addValue("agency", caller.agencyId())
                 .addValue("limit", page.limit() + 1)
                 .addValue("offset", page.offset());
-        List<UUID> visible = sql.queryForList("""
-                select id from properties where id = :property and (:operator or agency_id = cast(:agency as uuid))""", params, UUID.class);
-        if (visible.isEmpty()) {
-            throw ApiException.notFound("property", property);
-        }
         List<Map<String, Object>> bookings = sql.queryForList("""
                 select id, property_id, platform, reservation_code, check_in, check_out, status, guest_name, guests,
                        total_amount, currency, source_updated_at, created_at, updated_at

@@ -1,5 +1,6 @@
 package io.channelsync.property;
 
+import io.channelsync.api.ApiException;
 import io.channelsync.security.Caller;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -39,6 +40,11 @@ public class PmsProperties {
     public Optional<Property> find(UUID id, Caller caller) {
         return sql.query("select " + COLUMNS + " from properties where id = :id and (:operator or agency_id = :agency)",
                 scope(caller).addValue("id", id), ROW).stream().findFirst();
+    }
+
+    /** The property, or a 404 when it does not exist or belongs to an agency the caller may not see. */
+    public Property findVisible(UUID id, Caller caller) {
+        return find(id, caller).orElseThrow(() -> ApiException.notFound("property", id));
     }
 
     /**

@@ -60,7 +60,6 @@ public class PropertyResource {
 
     public void get(Exchange exchange) {
         UUID id = ApiRequests.pathId(exchange, "id", "property");
-        responses.reply(exchange, 200, properties.find(id, Caller.of(exchange))
-                .orElseThrow(() -> ApiException.notFound("property", id)));
+        responses.reply(exchange, 200, properties.findVisible(id, Caller.of(exchange)));
     }
 }

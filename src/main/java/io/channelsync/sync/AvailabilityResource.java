@@ -7,6 +7,7 @@ import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
+import io.channelsync.property.PmsProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -43,19 +44,21 @@ public class AvailabilityResource {
     private final ApiRequests requests;
     private final ApiResponses responses;
     private final JdbcTemplate jdbc;
+    private final PmsProperties properties;
     private final SyncJobs jobs;
 
-    public AvailabilityResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, SyncJobs jobs) {
+    public AvailabilityResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, PmsProperties properties, SyncJobs jobs) {
         this.requests = requests;
         this.responses = responses;
         this.jdbc = jdbc;
+        this.properties = properties;
         this.jobs = jobs;
     }
 
     public void update(Exchange exchange) {
         UUID propertyId = ApiRequests.pathId(exchange, "id", "property");
         Caller caller = Caller.of(exchange);
-        requireVisibleProperty(jdbc, caller, propertyId);
+        properties.findVisible(propertyId, caller);
         List<DayInput> days = validate(readDays(exchange));
         jdbc.batchUpdate("""
                 insert into availability (property_id, day, available, min_stay, price)
@@ -79,15 +82,6 @@ public class AvailabilityResource {
         body.put("to", to);
         body.put("sync_job_ids", jobIds);
         responses.reply(exchange, 200, body);
-    }
-
-    /** 404 unless the property exists and the caller may see it. */
-    static UUID requireVisibleProperty(JdbcTemplate jdbc, Caller caller, UUID propertyId) {
-        List<UUID> agency = jdbc.queryForList("select agency_id from properties where id = ?", UUID.class, propertyId);
-        if (agency.isEmpty() || !caller.canSee(agency.get(0))) {
-            throw ApiException.notFound("property", propertyId);
-        }
-        return agency.get(0);
     }
 
     private List<DayInput> readDays(Exchange exchange) {

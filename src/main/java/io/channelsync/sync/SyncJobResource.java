@@ -7,7 +7,7 @@ import io.channelsync.api.ApiResponses;
 import io.channelsync.api.Rows;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
-import org.springframework.jdbc.core.JdbcTemplate;
+import io.channelsync.property.PmsProperties;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -42,16 +42,16 @@ public class SyncJobResource {
 
     private final ApiRequests requests;
     private final ApiResponses responses;
-    private final JdbcTemplate jdbc;
+    private final PmsProperties properties;
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final SyncJobs jobs;
 
-    public SyncJobResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, NamedParameterJdbcTemplate sql,
+    public SyncJobResource(ApiRequests requests, ApiResponses responses, PmsProperties properties, NamedParameterJdbcTemplate sql,
                            ObjectMapper json, SyncJobs jobs) {
         this.requests = requests;
         this.responses = responses;
-        this.jdbc = jdbc;
+        this.properties = properties;
         this.sql = sql;
         this.json = json;
         this.jobs = jobs;
@@ -68,7 +68,7 @@ public class SyncJobResource {
         if (request.from() != null && request.to() != null && request.to().isBefore(request.from())) {
             throw ApiException.badRequest("to must not be before from");
         }
-        AvailabilityResource.requireVisibleProperty(jdbc, Caller.of(exchange), request.propertyId());
+        properties.findVisible(request.propertyId(), Caller.of(exchange));
         List<Long> ids = jobs.createForProperty(request.propertyId(), request.platforms(), null, request.from(), request.to(),
                 "requested through the API");
         if (ids.isEmpty()) {
