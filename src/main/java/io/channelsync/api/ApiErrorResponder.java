@@ -1,14 +1,11 @@
 package io.channelsync.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,13 +17,13 @@ import java.util.Map;
 public class ApiErrorResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorResponder.class);
-    private final ObjectMapper json;
+    private final ApiResponses responses;
 
-    public ApiErrorResponder(ObjectMapper json) {
-        this.json = json;
+    public ApiErrorResponder(ApiResponses responses) {
+        this.responses = responses;
     }
 
-    public void respond(Exchange exchange) throws JsonProcessingException {
+    public void respond(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status;
         Map<String, Object> body;
@@ -35,16 +32,12 @@ public class ApiErrorResponder {
             body = api.body();
         } else if (failure instanceof JsonProcessingException parse) {
             status = 400;
-            body = new LinkedHashMap<>(Map.of("error", "bad_request", "message", "request body is not valid JSON: " + parse.getOriginalMessage()));
+            body = Map.of("error", "bad_request", "message", "request body is not valid JSON: " + parse.getOriginalMessage());
         } else {
             status = 500;
             body = Map.of("error", "internal_error", "message", "the request failed; see the service log for exchange " + exchange.getExchangeId());
             log.error("API request failed on route {} (exchange {})", exchange.getFromRouteId(), exchange.getExchangeId(), failure);
         }
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(json.writeValueAsString(body));
+        responses.reply(exchange, status, body);
     }
 }
