@@ -1,5 +1,9 @@
 package io.channelsync.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +44,13 @@ public class ApiException extends RuntimeException {
 
     public static ApiException forbidden(String message) {
         return new ApiException(403, "forbidden", message, null);
+    }
+
+    /** Writes this refusal as the servlet response, for the filters that answer before any route runs. */
+    public void writeTo(HttpServletResponse response, ObjectMapper json) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        json.writeValue(response.getOutputStream(), body());
     }
 
     public int status() {

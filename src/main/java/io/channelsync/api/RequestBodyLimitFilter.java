@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -66,11 +65,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response) throws IOException {
-        ApiException tooLarge = ApiRequests.tooLarge(maxBytes);
-        response.setStatus(tooLarge.status());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setHeader("Connection", "close");
-        json.writeValue(response.getOutputStream(), tooLarge.body());
+        response.setHeader("Connection", "close"); // the rest of the oversized body is not read
+        ApiRequests.tooLarge(maxBytes).writeTo(response, json);
     }
 
     /** A request whose (chunked) body has already been read into memory. */

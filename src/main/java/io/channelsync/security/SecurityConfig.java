@@ -1,6 +1,7 @@
 package io.channelsync.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.api.ApiException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -8,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -18,8 +18,6 @@ import org.springframework.security.web.authentication.AuthenticationEntryPointF
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
-import java.io.IOException;
-import java.util.Map;
 
 /**
  * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
@@ -37,8 +35,8 @@ public class SecurityConfig {
             log.warn("No operator keys configured (CHANNEL_SYNC_SECURITY_OPERATOR_KEYS): only agency keys can call the API");
         }
         AuthenticationEntryPoint unauthorized = (request, response, e) ->
-                writeError(response, json, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
-                        "a valid API key is required: Authorization: Bearer <key>");
+                new ApiException(HttpServletResponse.SC_UNAUTHORIZED, "unauthorized",
+                        "a valid API key is required: Authorization: Bearer <key>", null).writeTo(response, json);
 
         AuthenticationFilter bearer = new AuthenticationFilter(new ProviderManager(provider), request -> {
             String header = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -62,8 +60,8 @@ public class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(bearer, BasicAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler((request, response, denied) -> writeError(response, json,
-                                HttpServletResponse.SC_FORBIDDEN, "forbidden", "this key may not do that")))
+                        .accessDeniedHandler((request, response, denied) ->
+                                ApiException.forbidden("this key may not do that").writeTo(response, json)))
                 .authorizeHttpRequests(auth -> auth
                         // platform-http answers on an async dispatch; the original request was already authorised
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
@@ -71,12 +69,5 @@ public class SecurityConfig {
                         .requestMatchers("/api/v1/**").authenticated()
                         .anyRequest().permitAll())
                 .build();
-    }
-
-    static void writeError(HttpServletResponse response, ObjectMapper json, int status, String error, String message)
-            throws IOException {
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), Map.of("error", error, "message", message));
     }
 }
