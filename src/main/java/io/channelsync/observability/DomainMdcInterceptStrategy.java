@@ -32,6 +32,10 @@ public class DomainMdcInterceptStrategy implements InterceptStrategy {
         return new DelegateAsyncProcessor(target) {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
+                // every step of every route passes here: touch the MDC only when there is an id to show
+                if (HEADERS.keySet().stream().noneMatch(header -> exchange.getMessage().getHeader(header) != null)) {
+                    return super.process(exchange, callback);
+                }
                 Map<String, String> before = MDC.getCopyOfContextMap();
                 HEADERS.forEach((header, key) -> DomainMdc.put(key, exchange.getMessage().getHeader(header)));
                 try {
