@@ -89,6 +89,10 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
         assertThat(jdbc.queryForObject("select kind from reconciliation_log where run_id = ?", String.class, downRun.get("id")))
                 .isEqualTo("channel_unreachable");
 
+        // a run raises its alert (row and signed POST) right after it is marked finished: wait for both alerts
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "select count(*) from alerts where (run_id = ? and delivered_at is not null) or run_id = ?", Integer.class,
+                driftRun.get("id"), downRun.get("id")) == 2);
         assertThat(jdbc.queryForObject("select count(*) from alerts where agency_id = ?", Integer.class, clean.agency().id())).isZero();
         Map<String, Object> alert = jdbc.queryForMap("select id, severity, kind, delivered_at, delivery_error from alerts where run_id = ?",
                 driftRun.get("id"));

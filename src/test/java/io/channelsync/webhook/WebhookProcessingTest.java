@@ -193,11 +193,14 @@ class WebhookProcessingTest extends IntegrationTest {
         // the one that could not be stored is visible on the row and acknowledged as an error, never silently
         assertThat(row.get("status")).isEqualTo("failed");
         assertThat((String) row.get("error")).contains("no mapping for listing " + hotel + " room 999");
-        CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
-                .withHeader("Authorization", equalTo("Bearer test-jwt"))
-                .withRequestBody(containing("<Success/>")).withRequestBody(containing("ID=\"" + stored + "\"")));
-        CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
-                .withRequestBody(containing("<Errors>")).withRequestBody(containing("ID=\"" + unmapped + "\"")));
+        // acknowledgements go out after the commit the row status reflects: wait for them
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
+                    .withHeader("Authorization", equalTo("Bearer test-jwt"))
+                    .withRequestBody(containing("<Success/>")).withRequestBody(containing("ID=\"" + stored + "\"")));
+            CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
+                    .withRequestBody(containing("<Errors>")).withRequestBody(containing("ID=\"" + unmapped + "\"")));
+        });
     }
 
     @Test
