@@ -1,5 +1,6 @@
 package io.channelsync.channel;
 
+import io.channelsync.channel.bookingcom.BookingComTokenProvider;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -79,7 +80,7 @@ public class ChannelHttp {
     }
 
     /** {@code ": <the start of the body on one line>"}, or empty; a streamed body is read that far and closed. */
-    static String snippet(Object body) {
+    public static String snippet(Object body) {
         String text;
         if (body instanceof String s) {
             text = s;

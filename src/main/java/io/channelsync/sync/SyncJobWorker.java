@@ -1,7 +1,7 @@
 package io.channelsync.sync;
 
-import io.channelsync.channel.AirbnbCalendarClient;
-import io.channelsync.channel.BookingComAvailabilityClient;
+import io.channelsync.channel.airbnb.AirbnbCalendarClient;
+import io.channelsync.channel.bookingcom.BookingComAvailabilityClient;
 import io.channelsync.channel.CalendarDay;
 import io.channelsync.channel.ChannelFailures;
 import org.apache.camel.Exchange;

@@ -1,7 +1,7 @@
 package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.channelsync.channel.BookingComReservationInbox;
+import io.channelsync.channel.bookingcom.BookingComReservationInbox;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;

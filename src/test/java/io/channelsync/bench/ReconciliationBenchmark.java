@@ -3,7 +3,7 @@ package io.channelsync.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.channelsync.alert.Alerts;
-import io.channelsync.channel.AirbnbReservationsClient;
+import io.channelsync.channel.airbnb.AirbnbReservationsClient;
 import io.channelsync.channel.ChannelHttp;
 import io.channelsync.channel.ChannelProperties;
 import io.channelsync.reconciliation.Reconciler;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.channelsync.support.TestData;
 import io.channelsync.support.TestData.Agency;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.channelsync.channel.BookingComTokenProvider;
+import io.channelsync.channel.bookingcom.BookingComTokenProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -1,6 +1,6 @@
 package io.channelsync.sync;
 
-import io.channelsync.channel.BookingComTokenProvider;
+import io.channelsync.channel.bookingcom.BookingComTokenProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -1,5 +1,9 @@
-package io.channelsync.channel;
+package io.channelsync.channel.bookingcom;
 
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelCallException;
+import io.channelsync.channel.CalendarDay;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

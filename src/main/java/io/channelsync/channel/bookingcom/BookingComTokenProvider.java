@@ -1,5 +1,7 @@
-package io.channelsync.channel;
+package io.channelsync.channel.bookingcom;
 
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;

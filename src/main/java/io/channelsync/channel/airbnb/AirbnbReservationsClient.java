@@ -1,5 +1,10 @@
-package io.channelsync.channel;
+package io.channelsync.channel.airbnb;
 
+import io.channelsync.channel.ReservationPages;
+import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelCallException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;

@@ -1,5 +1,9 @@
-package io.channelsync.channel;
+package io.channelsync.channel.bookingcom;
 
+import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelCallException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;

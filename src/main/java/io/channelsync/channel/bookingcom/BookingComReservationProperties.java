@@ -1,5 +1,6 @@
-package io.channelsync.channel;
+package io.channelsync.channel.bookingcom;
 
+import io.channelsync.channel.ChannelProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**

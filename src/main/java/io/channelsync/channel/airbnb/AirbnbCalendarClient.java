@@ -1,5 +1,9 @@
-package io.channelsync.channel;
+package io.channelsync.channel.airbnb;
 
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelCallException;
+import io.channelsync.channel.CalendarDay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,9 @@
-package io.channelsync.channel;
+package io.channelsync.channel.bookingcom;
 
+import io.channelsync.channel.ReservationPages;
+import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.ChannelHttp;
 import org.springframework.stereotype.Component;
 
 import javax.xml.stream.XMLInputFactory;
