@@ -30,15 +30,18 @@ class JmxRouteControlTest extends IntegrationTest {
     }
 
     @Test
-    void aSuspendedWebhookRouteRefusesDeliveriesSoTheChannelRetriesLater() throws Exception {
+    void aSuspendedWebhookRouteRefusesDeliveriesOfEveryChannelSoTheyRetryLater() throws Exception {
+        // one generic intake route serves /api/v1/webhooks/{platform}: suspending it stops all channels' webhooks
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-        ObjectName route = new ObjectName("org.apache.camel:context=channel-sync,type=routes,name=\"airbnb-webhook\"");
+        ObjectName route = new ObjectName("org.apache.camel:context=channel-sync,type=routes,name=\"webhook-receive\"");
         byte[] body = "{}".getBytes();
         try {
             mbeans.invoke(route, "suspend", null, null);
             assertThat(mbeans.getAttribute(route, "State")).isEqualTo("Suspended");
-            int status = api.postRaw("/api/v1/webhooks/airbnb", body, java.util.Map.of("Content-Type", "application/json")).statusCode();
-            assertThat(status).as("a suspended intake acknowledges nothing").isEqualTo(503);
+            for (String platform : java.util.List.of("airbnb", "booking_com")) {
+                int status = api.postRaw("/api/v1/webhooks/" + platform, body, java.util.Map.of("Content-Type", "application/json")).statusCode();
+                assertThat(status).as("a suspended intake acknowledges nothing for %s", platform).isEqualTo(503);
+            }
         } finally {
             mbeans.invoke(route, "resume", null, null);
         }

@@ -5,6 +5,7 @@ import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
 import io.channelsync.api.Rows;
+import io.channelsync.channel.Channels;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -30,7 +31,6 @@ import java.util.UUID;
 public class DeadLetterResource {
 
     static final Set<String> STATUSES = Set.of("open", "requeued", "discarded");
-    static final Set<String> PLATFORMS = Set.of("airbnb", "booking_com");
     static final Set<String> SOURCES = Set.of("sync", "webhook");
     private static final String COLUMNS = """
             id, source, source_route, sync_log_id, webhook_log_id, agency_id, platform, status, exception_class,
@@ -45,21 +45,23 @@ public class DeadLetterResource {
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final DeadLetters deadLetters;
+    private final Channels channels;
 
     public DeadLetterResource(ApiRequests requests, ApiResponses responses, NamedParameterJdbcTemplate sql, ObjectMapper json,
-                              DeadLetters deadLetters) {
+                              DeadLetters deadLetters, Channels channels) {
         this.requests = requests;
         this.responses = responses;
         this.sql = sql;
         this.json = json;
         this.deadLetters = deadLetters;
+        this.channels = channels;
     }
 
     public void list(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         ApiRequests.Page page = requests.page(exchange);
         MapSqlParameterSource p = filter(caller, ApiRequests.queryOneOf(exchange, "status", STATUSES),
-                ApiRequests.queryOneOf(exchange, "platform", PLATFORMS), ApiRequests.queryUuid(exchange, "agency_id"),
+                ApiRequests.queryOneOf(exchange, "platform", channels.platforms()), ApiRequests.queryUuid(exchange, "agency_id"),
                 ApiRequests.queryOneOf(exchange, "source", SOURCES))
                 .addValue("limit", page.limit() + 1).addValue("offset", page.offset());
         List<Map<String, Object>> items = sql.query("select " + COLUMNS + " from deadletters " + WHERE
@@ -87,7 +89,7 @@ public class DeadLetterResource {
     public void requeueBatch(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         RequeueFilter body = requests.readOptional(exchange, RequeueFilter.class, new RequeueFilter(null, null, null, null));
-        String platform = oneOf("platform", body.platform(), PLATFORMS);
+        String platform = oneOf("platform", body.platform(), channels.platforms());
         String source = oneOf("source", body.source(), SOURCES);
         UUID agency = null;
         if (body.agencyId() != null) {

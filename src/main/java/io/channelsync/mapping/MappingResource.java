@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
+import io.channelsync.channel.ListingIdRules;
 import io.channelsync.property.PmsProperties;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
@@ -49,7 +50,7 @@ public class MappingResource {
     public void create(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         MappingRequest request = requests.read(exchange, MappingRequest.class);
-        List<ListingIdValidator.Warning> warnings = validator.check(request);
+        List<ListingIdRules.Warning> warnings = validator.check(request);
         UUID agencyId = propertyAgency(request, caller);
         ChannelMapping created = withConflictsAnswered(caller, () -> mappings.create(agencyId, request));
         log.info("Channel mapping {} created: property {} -> {} {}{} by {}", created.id(), created.propertyId(),
@@ -64,8 +65,8 @@ public class MappingResource {
         UUID propertyId = ApiRequests.queryUuid(exchange, "property_id");
         UUID agencyId = ApiRequests.queryUuid(exchange, "agency_id");
         String platform = exchange.getIn().getHeader("platform", String.class);
-        if (platform != null && !ListingIdValidator.PLATFORMS.contains(platform)) {
-            throw ApiException.invalidField("platform", "unknown_platform", "platform must be one of airbnb, booking_com");
+        if (platform != null) {
+            validator.checkPlatform(platform);
         }
         String includeDeleted = exchange.getIn().getHeader("include_deleted", "false", String.class);
         if (!includeDeleted.equals("true") && !includeDeleted.equals("false")) {
@@ -116,7 +117,7 @@ public class MappingResource {
     }
 
     private void update(Exchange exchange, Caller caller, ChannelMapping existing, MappingRequest request) {
-        List<ListingIdValidator.Warning> warnings = validator.check(request);
+        List<ListingIdRules.Warning> warnings = validator.check(request);
         UUID agencyId = propertyAgency(request, caller);
         if (!agencyId.equals(existing.agencyId())) {
             // an operator moving a mapping to another agency's property: not this endpoint's business
@@ -161,7 +162,7 @@ public class MappingResource {
         }
     }
 
-    private ObjectNode body(ChannelMapping mapping, List<ListingIdValidator.Warning> warnings) {
+    private ObjectNode body(ChannelMapping mapping, List<ListingIdRules.Warning> warnings) {
         ObjectNode body = json.valueToTree(mapping);
         if (!warnings.isEmpty()) {
             body.set("warnings", json.valueToTree(warnings));

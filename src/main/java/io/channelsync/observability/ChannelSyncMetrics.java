@@ -1,5 +1,6 @@
 package io.channelsync.observability;
 
+import io.channelsync.channel.Channels;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * cached for {@code channel-sync.metrics.refresh} so a scrape never hammers the database. They
  * describe the whole database: with several instances, aggregate with max(), not sum().
  * <ul>
- *   <li>{@code channelsync_webhooks_total{platform,outcome}}: deliveries: received, rejected, duplicate</li>
+ *   <li>{@code channelsync_webhooks_total{platform,outcome}} (one series per registered channel): deliveries: received, rejected, duplicate</li>
  *   <li>{@code channelsync_webhooks_current{platform,status}}: webhook rows by current status</li>
  *   <li>{@code channelsync_sync_jobs{status}}: sync jobs by current state (succeeded, failed, deadlettered, ...)</li>
  *   <li>{@code channelsync_sync_retries_total}: attempts that failed transiently and were retried</li>
@@ -30,7 +31,6 @@ import java.util.function.ToDoubleFunction;
 @Component
 public class ChannelSyncMetrics {
 
-    private static final List<String> PLATFORMS = List.of("airbnb", "booking_com");
     private static final List<String> WEBHOOK_STATUSES = List.of("received", "queued", "processed", "failed", "rejected", "duplicate");
     private static final List<String> JOB_STATUSES = List.of("pending", "running", "retrying", "succeeded", "failed", "deadlettered");
     private static final List<String> DISCREPANCY_KINDS = List.of("missing_in_pms", "missing_on_channel", "dates_differ",
@@ -40,11 +40,11 @@ public class ChannelSyncMetrics {
     private final long refreshMillis;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), 0);
 
-    public ChannelSyncMetrics(JdbcTemplate jdbc, MeterRegistry registry,
+    public ChannelSyncMetrics(JdbcTemplate jdbc, MeterRegistry registry, Channels channels,
                               @Value("${channel-sync.metrics.refresh:5s}") Duration refresh) {
         this.jdbc = jdbc;
         this.refreshMillis = refresh.toMillis();
-        for (String platform : PLATFORMS) {
+        for (String platform : channels.platforms()) {
             counter(registry, "channelsync.webhooks", "webhook deliveries by outcome",
                     s -> s.sum("webhook:" + platform + ":"), "platform", platform, "outcome", "received");
             for (String outcome : List.of("rejected", "duplicate")) {

@@ -3,6 +3,8 @@ package io.channelsync.reconciliation;
 import io.channelsync.observability.DomainMdc;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.ChannelCallException;
+import io.channelsync.channel.ChannelConnector;
+import io.channelsync.channel.Channels;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.channel.ReservationPages;
 import io.channelsync.reconciliation.BookingDriftDetector.PmsBooking;
@@ -29,8 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Reconciles one agency: for each enabled mapping, the channel's reservations of the listing
@@ -56,15 +56,15 @@ public class Reconciler {
     private final ReconciliationRuns runs;
     private final ReconciliationProperties config;
     private final Alerts alerts;
-    private final Map<String, ReservationPages> channels;
+    private final Channels channels;
 
     public Reconciler(NamedParameterJdbcTemplate sql, ReconciliationRuns runs, ReconciliationProperties config,
-                      Alerts alerts, List<ReservationPages> channels) {
+                      Alerts alerts, Channels channels) {
         this.sql = sql;
         this.runs = runs;
         this.config = config;
         this.alerts = alerts;
-        this.channels = channels.stream().collect(Collectors.toMap(ReservationPages::platform, Function.identity()));
+        this.channels = channels;
     }
 
     private record Mapping(UUID id, UUID propertyId, String platform, String listingId, String roomId) {
@@ -149,10 +149,8 @@ public class Reconciler {
     }
 
     private void reconcileMapping(Run run, Mapping mapping, Window window) throws IOException {
-        ReservationPages channel = channels.get(mapping.platform());
-        if (channel == null) {
-            throw new IOException("no reservations client for platform " + mapping.platform());
-        }
+        ReservationPages channel = channels.find(mapping.platform()).flatMap(ChannelConnector::reservations)
+                .orElseThrow(() -> new IOException("no reservation reader for platform " + mapping.platform()));
         Set<String> seen = new HashSet<>();
         List<Discrepancy> found = new ArrayList<>();
         int[] fetched = {0};

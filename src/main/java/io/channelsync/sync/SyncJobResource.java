@@ -5,6 +5,7 @@ import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
 import io.channelsync.api.Rows;
+import io.channelsync.channel.Channels;
 import io.channelsync.security.Caller;
 import org.apache.camel.Exchange;
 import io.channelsync.property.PmsProperties;
@@ -28,7 +29,6 @@ import java.util.UUID;
 @Component("syncJobResource")
 public class SyncJobResource {
 
-    static final Set<String> PLATFORMS = Set.of("airbnb", "booking_com");
     static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "succeeded", "failed", "deadlettered");
 
     /** Body of POST /api/v1/sync/availability. */
@@ -46,15 +46,17 @@ public class SyncJobResource {
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final SyncJobs jobs;
+    private final Channels channels;
 
     public SyncJobResource(ApiRequests requests, ApiResponses responses, PmsProperties properties, NamedParameterJdbcTemplate sql,
-                           ObjectMapper json, SyncJobs jobs) {
+                           ObjectMapper json, SyncJobs jobs, Channels channels) {
         this.requests = requests;
         this.responses = responses;
         this.properties = properties;
         this.sql = sql;
         this.json = json;
         this.jobs = jobs;
+        this.channels = channels;
     }
 
     public void trigger(Exchange exchange) {
@@ -62,8 +64,8 @@ public class SyncJobResource {
         if (request.propertyId() == null) {
             throw ApiException.badRequest("property_id is required");
         }
-        if (request.platforms() != null && !PLATFORMS.containsAll(request.platforms())) {
-            throw ApiException.badRequest("platforms may only hold " + PLATFORMS.stream().sorted().toList());
+        if (request.platforms() != null && !channels.platforms().containsAll(request.platforms())) {
+            throw ApiException.badRequest("platforms may only hold " + List.copyOf(channels.platforms()));
         }
         if (request.from() != null && request.to() != null && request.to().isBefore(request.from())) {
             throw ApiException.badRequest("to must not be before from");
@@ -88,7 +90,7 @@ public class SyncJobResource {
         UUID agencyFilter = ApiRequests.queryUuid(exchange, "agency_id");
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("status", ApiRequests.queryOneOf(exchange, "status", STATUSES))
-                .addValue("platform", ApiRequests.queryOneOf(exchange, "platform", PLATFORMS))
+                .addValue("platform", ApiRequests.queryOneOf(exchange, "platform", channels.platforms()))
                 .addValue("agency", caller.operator() ? agencyFilter : caller.agencyId())
                 .addValue("property", ApiRequests.queryUuid(exchange, "property_id"))
                 .addValue("mapping", ApiRequests.queryUuid(exchange, "mapping_id"))

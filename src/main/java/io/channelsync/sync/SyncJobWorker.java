@@ -1,9 +1,9 @@
 package io.channelsync.sync;
 
-import io.channelsync.channel.airbnb.AirbnbCalendarClient;
-import io.channelsync.channel.bookingcom.BookingComAvailabilityClient;
 import io.channelsync.channel.CalendarDay;
+import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.ChannelFailures;
+import io.channelsync.channel.Channels;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +44,16 @@ public class SyncJobWorker {
 
     private final SyncStateMachine states;
     private final NamedParameterJdbcTemplate sql;
-    private final AirbnbCalendarClient airbnb;
-    private final BookingComAvailabilityClient bookingCom;
+    private final Channels channels;
     private final RetryProperties retry;
     private final SyncProperties sync;
     private final Clock clock = Clock.systemUTC();
 
-    public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, AirbnbCalendarClient airbnb,
-                         BookingComAvailabilityClient bookingCom, RetryProperties retry, SyncProperties sync) {
+    public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, Channels channels,
+                         RetryProperties retry, SyncProperties sync) {
         this.states = states;
         this.sql = sql;
-        this.airbnb = airbnb;
-        this.bookingCom = bookingCom;
+        this.channels = channels;
         this.retry = retry;
         this.sync = sync;
     }
@@ -131,20 +129,13 @@ public class SyncJobWorker {
         List<CalendarDay> days = calendar(job.get("property_id"), from, to);
         String platform = (String) job.get("platform");
         String listing = (String) job.get("listing_id");
+        ChannelConnector connector = channels.find(platform)
+                .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
         if (days.isEmpty()) {
             log.info("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
             return 204;
         }
-        return switch (platform) {
-            case "airbnb" -> airbnb.pushCalendar(listing, days);
-            case "booking_com" -> {
-                if (job.get("room_id") == null) {
-                    throw new PermanentSyncFailure("invalid mapping: Booking.com mapping of sync job " + jobId + " has no room_id");
-                }
-                yield bookingCom.pushAvailability(listing, (String) job.get("room_id"), days);
-            }
-            default -> throw new PermanentSyncFailure("invalid mapping: unknown platform " + platform);
-        };
+        return connector.availability().push(listing, (String) job.get("room_id"), days);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.channelsync.webhook;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,16 +12,16 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One webhook signature scheme, as a processor: it checks the signature of the raw body held in
- * {@link WebhookIntake#RAW_BODY} against the secrets of the platform in {@link WebhookIntake#PLATFORM},
- * and either sets {@link WebhookIntake#EVENT_TIME} (and {@link WebhookIntake#EVENT_ID} when the scheme
- * carries one) or throws a 401 {@link WebhookRejection}. Which scheme a platform uses is
- * configuration ({@code channel-sync.webhooks.<platform>.scheme}); see {@link WebhookSignatureCheck}.
+ * One webhook signature scheme: {@link #check} verifies the raw body held in
+ * {@link WebhookIntake#RAW_BODY} against the secrets of the exchange's platform, and either sets
+ * {@link WebhookIntake#EVENT_TIME} (and {@link WebhookIntake#EVENT_ID} when the scheme carries one)
+ * or throws a 401 {@link WebhookRejection}. Schemes know no channel: which scheme a platform uses is
+ * configuration ({@code channel-sync.webhooks.<platform key>.scheme}); see {@link WebhookSignatureCheck}.
  * <p>
  * To add a scheme: subclass this, make it a Spring bean, return its configuration name from
  * {@link #scheme()}, and name it in {@code application.yaml}.
  */
-public abstract class SignatureVerifier implements Processor {
+public abstract class SignatureVerifier {
 
     /** What a valid signature tells us: the signed time, and the event id if the scheme signs one. */
     public record Verified(Instant eventTime, String eventId) {
@@ -47,11 +46,11 @@ public abstract class SignatureVerifier implements Processor {
     public abstract Verified verify(Function<String, String> header, byte[] body, List<String> secrets,
                                     Instant now, Duration tolerance);
 
-    @Override
-    public void process(Exchange exchange) {
+    /** Verifies the exchange's delivery with the platform's settings (its block of {@code channel-sync.webhooks}). */
+    public void check(Exchange exchange, WebhookProperties.Channel settings) {
         String platform = exchange.getProperty(WebhookIntake.PLATFORM, String.class);
         byte[] body = exchange.getProperty(WebhookIntake.RAW_BODY, byte[].class);
-        List<String> secrets = properties.channel(platform).secrets();
+        List<String> secrets = settings.secrets();
         if (secrets.isEmpty()) {
             throw WebhookRejection.signature("no webhook secret is configured for " + platform);
         }

@@ -91,7 +91,7 @@ public class StandardWebhooksVerifier extends SignatureVerifier {
         try {
             return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("a Booking.com webhook secret is not whsec_<base64>"); // never echo the secret
+            throw new IllegalStateException("a standard-webhooks secret is not whsec_<base64>"); // never echo the secret
         }
     }
 }

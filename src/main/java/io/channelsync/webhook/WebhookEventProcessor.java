@@ -1,8 +1,9 @@
 package io.channelsync.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.channelsync.channel.bookingcom.BookingComReservationInbox;
 import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.Channels;
+import io.channelsync.channel.InboundEvent;
+import io.channelsync.channel.InboundEvents;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -12,172 +13,106 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Applies one stored webhook event (route {@code webhook-processing}, header {@code webhookLogId}).
+ * Applies one stored inbound event (route {@code webhook-processing}, header {@code webhookLogId}).
  * In one transaction: lock the {@code queued} row ({@code FOR UPDATE SKIP LOCKED}, so an event is
- * applied by exactly one consumer, however often it was enqueued), upsert the reservation(s) into
+ * applied by exactly one consumer, however often it was enqueued), ask the platform's connector
+ * what the event means ({@link InboundEvents#apply}), upsert the reservation(s) into
  * {@code bookings}, create the availability sync jobs for the property's other channels, and mark
  * the row {@code processed} (or {@code failed} for an unknown listing or an unusable reservation).
  * A booking and its jobs commit together, so a crash can never keep one and lose the other; the
  * jobs are enqueued after the commit (a job whose message dies with the process is re-enqueued by
- * the sync lease sweep). After the commit, for Booking.com, the acknowledgements. An exception rolls
- * everything back and goes to the route's error handler (retries, then {@code direct:webhook-failed}).
+ * the sync lease sweep). After the commit, the connector's after-commit action (Booking.com's
+ * acknowledgements). An exception rolls everything back and goes to the route's error handler
+ * (retries, then {@code direct:webhook-failed}).
  */
 @Component("webhookEventProcessor")
 public class WebhookEventProcessor {
 
-    static final Set<String> AIRBNB_RESERVATION_ACTIONS = Set.of("reservation_requested", "reservation_acceptance_confirmation",
-            "reservation_alteration_confirmation", "reservation_cancellation_confirmation", "reservation_request_voided");
     private static final Logger log = LoggerFactory.getLogger(WebhookEventProcessor.class);
 
     private final WebhookLog webhookLog;
     private final ChannelBookings bookings;
-    private final BookingComReservationInbox bookingCom;
+    private final Channels channels;
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
 
-    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, BookingComReservationInbox bookingCom,
+    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, Channels channels,
                                  SyncJobs syncJobs, TransactionTemplate tx) {
         this.webhookLog = webhookLog;
         this.bookings = bookings;
-        this.bookingCom = bookingCom;
+        this.channels = channels;
         this.syncJobs = syncJobs;
         this.tx = tx;
     }
 
-    private record Ack(String endpoint, String reservationId, String error) {
-    }
-
-    private static final class Outcome {
-        final List<Ack> acks = new ArrayList<>();
-        final List<String> problems = new ArrayList<>();
-        String note;
+    /** What the transaction did: the connector's after-commit action and what became of each reservation. */
+    private record Applied(InboundEvents.AfterCommit afterCommit, List<InboundEvents.Outcome> outcomes) {
     }
 
     public void process(Exchange exchange) throws IOException {
         long id = exchange.getIn().getHeader(WebhookQueue.LOG_ID, Long.class);
-        Outcome outcome;
+        Applied applied;
         try {
-            outcome = tx.execute(status -> apply(id));
+            applied = tx.execute(status -> apply(id));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        if (outcome == null) {
+        if (applied == null) {
             log.debug("Webhook {} is not queued any more (processed, failed, or held by another consumer): skipped", id);
             return;
         }
-        acknowledge(id, outcome);
+        try {
+            applied.afterCommit().run(applied.outcomes());
+        } catch (IOException | RuntimeException e) {
+            // committed already: the event stays applied; the connector's own retry (e.g. the next pull) takes over
+            log.warn("Webhook {}: the after-commit action failed: {}", id, e.getMessage());
+        }
     }
 
-    private Outcome apply(long id) {
-        Optional<WebhookLog.Event> found = webhookLog.lockQueued(id);
+    private Applied apply(long id) {
+        Optional<InboundEvent> found = webhookLog.lockQueued(id);
         if (found.isEmpty()) {
             return null;
         }
-        WebhookLog.Event event = found.get();
-        Outcome outcome = new Outcome();
+        InboundEvent event = found.get();
+        InboundEvents.Changes changes;
         try {
-            if ("airbnb".equals(event.platform())) {
-                applyAirbnb(event, outcome);
-            } else {
-                applyBookingCom(event, outcome);
-            }
+            changes = channels.get(event.platform()).inbound()
+                    .orElseThrow(() -> new IllegalStateException("platform " + event.platform() + " takes no inbound events"))
+                    .apply(event);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (outcome.problems.isEmpty()) {
-            webhookLog.markProcessed(id, outcome.note);
+        List<InboundEvents.Outcome> outcomes = new ArrayList<>();
+        for (ChannelReservation r : changes.reservations()) {
+            outcomes.add(new InboundEvents.Outcome(r, store(r, event.id())));
+        }
+        List<String> problems = outcomes.stream().filter(o -> !o.stored()).map(InboundEvents.Outcome::problem).toList();
+        if (problems.isEmpty()) {
+            webhookLog.markProcessed(id, changes.note());
         } else {
-            String error = String.join("; ", outcome.problems);
+            String error = String.join("; ", problems);
             webhookLog.markFailed(id, error);
             log.warn("{} webhook {} (event {}) failed: {}", event.platform(), id, event.eventId(), error);
         }
-        return outcome;
+        return new Applied(changes.afterCommit(), outcomes);
     }
 
-    private void applyAirbnb(WebhookLog.Event event, Outcome outcome) {
-        String action = event.eventType();
-        if ("test_notification".equals(action)) {
-            log.info("Airbnb test notification {} received", event.id());
-            outcome.note = "test notification";
-            return;
-        }
-        if (action == null || !AIRBNB_RESERVATION_ACTIONS.contains(action)) {
-            log.info("Airbnb webhook {} has action '{}', which is not a reservation action: recorded, nothing applied", event.id(), action);
-            outcome.note = "action '" + action + "' recorded, nothing applied";
-            return;
-        }
-        JsonNode r = event.payload().path("reservation");
-        String status = switch (action) {
-            case "reservation_cancellation_confirmation", "reservation_request_voided" -> "cancelled";
-            default -> switch (r.path("status_type").asText("")) {
-                case "accepted" -> "confirmed";
-                case "pending" -> "pending";
-                case "cancelled", "denied" -> "cancelled";
-                default -> "reservation_requested".equals(action) ? "pending" : "confirmed";
-            };
-        };
-        String guest = (r.path("guest_first_name").asText("") + " " + r.path("guest_last_name").asText("")).trim();
-        ChannelReservation reservation = new ChannelReservation("airbnb", text(r, "confirmation_code"), text(r, "listing_id"), null,
-                date(r, "start_date"), date(r, "end_date"), status, guest.isEmpty() ? null : guest,
-                r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
-                decimal(r, "expected_payout_amount_accurate"), upper(text(r, "host_currency")), event.eventTime());
-        store(reservation, event.id(), outcome);
-    }
-
-    private void applyBookingCom(WebhookLog.Event event, Outcome outcome) throws IOException {
-        JsonNode body = event.payload();
-        JsonNode r = body.path("reservation").isObject() ? body.get("reservation") : body;
-        if (r.hasNonNull("reservation_id")) {
-            // the notification carries the reservation itself: apply it directly
-            String status = switch (r.path("status").asText("").toLowerCase()) {
-                case "cancelled", "canceled", "cancel" -> "cancelled";
-                case "pending" -> "pending";
-                default -> "confirmed";
-            };
-            String hotel = text(r, "hotel_id") != null ? text(r, "hotel_id") : text(body, "hotel_id");
-            store(new ChannelReservation("booking_com", text(r, "reservation_id"), hotel, text(r, "room_id"),
-                    date(r, "checkin"), date(r, "checkout"), status, text(r, "guest_name"),
-                    r.hasNonNull("guests") ? r.get("guests").asInt() : null, decimal(r, "total"), upper(text(r, "currency")),
-                    event.eventTime()), event.id(), outcome);
-            return;
-        }
-        String type = event.eventType() == null ? "" : event.eventType();
-        if (!type.startsWith("reservation")) {
-            log.info("Booking.com webhook {} has type '{}', not a reservation alert: recorded, nothing applied", event.id(), type);
-            outcome.note = "type '" + type + "' recorded, nothing applied";
-            return;
-        }
-        List<BookingComReservationInbox.Pulled> pulled = bookingCom.pull(text(body, "hotel_id"));
-        for (BookingComReservationInbox.Pulled p : pulled) {
-            int problemsBefore = outcome.problems.size();
-            store(p.reservation(), event.id(), outcome);
-            String error = outcome.problems.size() > problemsBefore ? outcome.problems.get(outcome.problems.size() - 1) : null;
-            if (p.reservation().reservationCode() != null) {
-                outcome.acks.add(new Ack(p.endpoint(), p.reservation().reservationCode(), error));
-            }
-        }
-        outcome.note = pulled.size() + " reservation(s) pulled";
-    }
-
-    /** Upserts one reservation, or records why it cannot be stored. */
-    private void store(ChannelReservation r, long webhookLogId, Outcome outcome) {
+    /** Upserts one reservation; returns why it cannot be stored, or null. */
+    private String store(ChannelReservation r, long webhookLogId) {
         String problem = r.problem();
         if (problem != null) {
-            outcome.problems.add("invalid reservation: " + problem);
-            return;
+            return "invalid reservation: " + problem;
         }
         Optional<ChannelBookings.Mapping> mapping = bookings.mapping(r.platform(), r.listingId(), r.roomId());
         if (mapping.isEmpty()) {
-            outcome.problems.add("no mapping for listing " + r.listingId() + (r.roomId() == null ? "" : " room " + r.roomId()));
-            return;
+            return "no mapping for listing " + r.listingId() + (r.roomId() == null ? "" : " room " + r.roomId());
         }
         ChannelBookings.Stay before = bookings.lockStored(r.platform(), r.reservationCode()).orElse(null);
         if (bookings.upsert(mapping.get(), r, webhookLogId)) {
@@ -188,6 +123,7 @@ public class WebhookEventProcessor {
             log.info("{} reservation {}: a version as new as {} is already stored; nothing changed", r.platform(),
                     r.reservationCode(), r.eventTime());
         }
+        return null;
     }
 
     /**
@@ -200,45 +136,4 @@ public class WebhookEventProcessor {
         syncJobs.createForProperty(mapping.propertyId(), null, r.platform(), from, to,
                 r.platform() + " reservation " + r.reservationCode() + " " + r.status() + " (webhook " + webhookLogId + ")");
     }
-
-    /** After the commit: tell Booking.com which reservations were stored (and which could not be). */
-    private void acknowledge(long id, Outcome outcome) {
-        for (Ack ack : outcome.acks) {
-            try {
-                bookingCom.acknowledge(ack.endpoint(), ack.reservationId(), ack.error());
-            } catch (IOException | RuntimeException e) {
-                // not acknowledged: Booking.com keeps it queued and offers it again at the next pull
-                log.warn("Webhook {}: acknowledgement of Booking.com reservation {} failed ({}); it will be pulled again",
-                        id, ack.reservationId(), e.getMessage());
-            }
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText().trim();
-    }
-
-    private static String upper(String s) {
-        return s == null ? null : s.toUpperCase();
-    }
-
-    private static LocalDate date(JsonNode node, String field) {
-        try {
-            String s = text(node, field);
-            return s == null ? null : LocalDate.parse(s);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static BigDecimal decimal(JsonNode node, String field) {
-        try {
-            String s = text(node, field);
-            return s == null ? null : new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
 }

@@ -2,7 +2,11 @@ package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiResponses;
+import io.channelsync.channel.ChannelConnector;
+import io.channelsync.channel.Channels;
+import io.channelsync.channel.InboundEvents;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,10 +14,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,19 +23,23 @@ import java.util.TreeMap;
 
 /**
  * The steps of the webhook intake route ({@code webhook-intake}) that are not the signature check:
- * read the exact bytes (413 above the limit), parse them and find the event id (400), commit the
+ * settle the platform of the path (404 unless a registered channel takes webhooks), read the exact bytes (413 above the limit), parse them and find the event id (400), commit the
  * row and hand it to the queue (202), or record a duplicate (200); refusals are logged as
  * {@code rejected} rows (see {@link #reject}), and a database that cannot take the row is a 503.
  */
 @Component("webhookIntake")
 public class WebhookIntake {
 
+    /** The path parameter of {@code /api/v1/webhooks/{platform}} (a header, as platform-http sets it). */
+    public static final String PLATFORM_PATH_PARAMETER = "platform";
+    // exchange properties the intake steps hand on to each other
     public static final String PLATFORM = "webhookPlatform";
     public static final String RAW_BODY = "webhookRawBody";
     public static final String HEADERS = "webhookHeaders";
     public static final String SIGNATURE_VALID = "webhookSignatureValid";
     public static final String EVENT_ID = "webhookEventId";
     public static final String EVENT_TIME = "webhookEventTime";
+    public static final String DELIVERY = "webhookDelivery";
     private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
     /** Never stored: they would be credentials, not part of a channel's delivery. */
     private static final Set<String> UNSTORED_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
@@ -44,14 +49,30 @@ public class WebhookIntake {
     private final WebhookQueue queue;
     private final ApiResponses responses;
     private final ObjectMapper json;
+    private final Channels channels;
 
     public WebhookIntake(WebhookProperties properties, WebhookLog webhookLog, WebhookQueue queue,
-                         ApiResponses responses, ObjectMapper json) {
+                         ApiResponses responses, ObjectMapper json, Channels channels) {
         this.properties = properties;
         this.webhookLog = webhookLog;
         this.queue = queue;
         this.responses = responses;
         this.json = json;
+        this.channels = channels;
+    }
+
+    /**
+     * The platform of the path, if a registered channel takes webhooks: 404 otherwise (logged, and
+     * not written to webhook_log: a stranger's path is not a channel's delivery).
+     */
+    public void platform(Exchange exchange) {
+        String platform = exchange.getIn().getHeader(PLATFORM_PATH_PARAMETER, String.class);
+        exchange.getIn().removeHeader(PLATFORM_PATH_PARAMETER); // not a request header: not stored with the delivery
+        if (channels.find(platform).flatMap(ChannelConnector::inbound).isEmpty()) {
+            log.warn("Webhook for unknown platform '{}' refused with 404 (registered: {})", shorten(platform), channels.platforms());
+            throw ApiException.notFound("webhook platform", shorten(platform));
+        }
+        exchange.setProperty(PLATFORM, platform);
     }
 
     /** Keeps the request headers and the exact body bytes (never a re-decoded string); 413 above the limit. */
@@ -72,7 +93,7 @@ public class WebhookIntake {
         exchange.setProperty(RAW_BODY, body);
     }
 
-    /** Parses the (signed) body as a JSON object and settles the event id and type; 400 otherwise. */
+    /** Parses the (signed) body as a JSON object; the platform's connector names the event id and type; 400 otherwise. */
     public void parse(Exchange exchange) {
         String platform = exchange.getProperty(PLATFORM, String.class);
         byte[] body = exchange.getProperty(RAW_BODY, byte[].class);
@@ -85,24 +106,20 @@ public class WebhookIntake {
         if (payload == null || !payload.isObject()) {
             throw WebhookRejection.badRequest("body is not a JSON object");
         }
-        String eventId = exchange.getProperty(EVENT_ID, String.class);
-        if (eventId == null && "airbnb".equals(platform)) {
-            // Airbnb: the body's event_id, else the digest of the exact bytes (an identical redelivery is a duplicate)
-            JsonNode given = payload.get("event_id");
-            eventId = given != null && given.isValueNode() && !given.asText().isBlank() ? given.asText() : sha256(body);
-        }
+        InboundEvents.EventName name = channels.get(platform).inbound().orElseThrow()
+                .name(payload, body, exchange.getProperty(EVENT_ID, String.class));
+        String eventId = name.id();
         if (eventId == null || eventId.isBlank()) {
             throw WebhookRejection.badRequest("the event id is missing");
         }
-        String type = payload.path("airbnb".equals(platform) ? "action" : "type").asText(null);
         exchange.setProperty(EVENT_ID, eventId);
-        exchange.setProperty("webhookDelivery", new WebhookLog.Delivery(platform, eventId, type,
+        exchange.setProperty(DELIVERY, new WebhookLog.Delivery(platform, eventId, name.type(),
                 exchange.getProperty(EVENT_TIME, Instant.class), exchange.getProperty(HEADERS, Map.class), body, payload, true));
     }
 
     /** Commits the row before answering: 202 and onto the queue, or 200 duplicate. */
     public void record(Exchange exchange) {
-        WebhookLog.Delivery delivery = exchange.getProperty("webhookDelivery", WebhookLog.Delivery.class);
+        WebhookLog.Delivery delivery = exchange.getProperty(DELIVERY, WebhookLog.Delivery.class);
         Optional<Long> id = webhookLog.insertReceived(delivery);
         if (id.isEmpty()) {
             long duplicate = webhookLog.insertDuplicate(delivery);
@@ -153,12 +170,10 @@ public class WebhookIntake {
         return new LinkedHashMap<>(headers);
     }
 
-    static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** A path segment fit for a log line and an answer: at most 40 characters, nothing but word characters, '-' and '.'. */
+    private static String shorten(String value) {
+        String safe = value == null ? "" : value.replaceAll("[^\\w.-]", "?");
+        return safe.length() <= 40 ? safe : safe.substring(0, 40) + "...";
     }
 
 }

@@ -2,6 +2,7 @@ package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.channel.InboundEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -27,10 +28,6 @@ public class WebhookLog {
     /** A delivery as the intake saw it, before it is stored. */
     public record Delivery(String platform, String eventId, String eventType, Instant eventTime,
                            Map<String, String> headers, byte[] rawBody, JsonNode payload, boolean signatureValid) {
-    }
-
-    /** A stored event, as the processing route reads it. */
-    public record Event(long id, String platform, String eventId, String eventType, Instant eventTime, JsonNode payload) {
     }
 
     private final NamedParameterJdbcTemplate intake;
@@ -114,14 +111,15 @@ public class WebhookLog {
      * Locks a {@code queued} row for processing, inside the caller's transaction. Empty when the row
      * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
      */
-    public Optional<Event> lockQueued(long id) {
+    public Optional<InboundEvent> lockQueued(long id) {
         return sql.query("""
-                select id, platform, event_id, event_type, event_time, payload::text as payload
+                select id, platform, event_id, event_type, event_time, payload::text as payload, raw_body
                 from webhook_log where id = :id and status = 'queued'
                 for update skip locked""", Map.of("id", id), (rs, n) -> {
             Timestamp time = rs.getTimestamp("event_time");
-            return new Event(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
-                    rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")));
+            return new InboundEvent(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
+                    rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")),
+                    rs.getBytes("raw_body"));
         }).stream().findFirst();
     }
 

@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Inbound channel webhooks ({@code channel-sync.webhooks}).
+ * Inbound channel webhooks ({@code channel-sync.webhooks}). How each channel signs its webhooks is
+ * its own block, {@code channel-sync.webhooks.<connector's configKey()>} ({@link Channel}), bound per
+ * registered connector by {@link WebhookSignatureCheck}.
  *
- * @param airbnb       how Airbnb signs its webhooks
- * @param bookingCom   how Booking.com signs its webhooks
  * @param tolerance    how far a signed timestamp may be from our clock, either way
  * @param maxBodyBytes larger bodies are refused with 413
  * @param dbTimeout    how long the intake waits for the database before answering 503
@@ -20,8 +20,7 @@ import java.util.List;
  * @param retry        redelivery of a failing event before it is marked failed
  */
 @ConfigurationProperties("channel-sync.webhooks")
-public record WebhookProperties(Channel airbnb, Channel bookingCom,
-                                @DefaultValue("300s") Duration tolerance,
+public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
                                 @DefaultValue("262144") int maxBodyBytes,
                                 @DefaultValue("5s") Duration dbTimeout,
                                 @DefaultValue("1000") int queueSize,
@@ -30,25 +29,16 @@ public record WebhookProperties(Channel airbnb, Channel bookingCom,
                                 Retry retry) {
 
     public WebhookProperties {
-        airbnb = airbnb == null ? new Channel(null, null) : airbnb;
-        bookingCom = bookingCom == null ? new Channel(null, null) : bookingCom;
         recovery = recovery == null ? new Recovery(null, null, null, null, 0) : recovery;
         if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0) {
             throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size and consumers must be positive");
         }
     }
 
-    /** The settings of one platform ({@code airbnb} or {@code booking_com}). */
-    public Channel channel(String platform) {
-        return switch (platform) {
-            case "airbnb" -> airbnb;
-            case "booking_com" -> bookingCom;
-            default -> throw new IllegalArgumentException("unknown webhook platform " + platform);
-        };
-    }
-
     /**
-     * @param scheme  the signature scheme: {@code timestamped-hmac} or {@code standard-webhooks}
+     * One channel's block, {@code channel-sync.webhooks.<key>}.
+     *
+     * @param scheme  the signature scheme: {@code timestamped-hmac}, {@code standard-webhooks}, or any other {@link SignatureVerifier} bean's
      * @param secrets every secret currently valid (several during a rotation)
      */
     public record Channel(String scheme, List<String> secrets) {

@@ -1,45 +1,71 @@
 package io.channelsync.webhook;
 
+import io.channelsync.channel.ChannelConnector;
+import io.channelsync.channel.Channels;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs the signature scheme configured for the exchange's platform
- * ({@code channel-sync.webhooks.<platform>.scheme}). An unknown scheme or a malformed secret stops
- * the start-up with a clear message; a platform without secrets refuses every webhook (logged).
+ * Runs the signature scheme configured for the exchange's platform. Each registered connector that
+ * takes inbound events has one block, {@code channel-sync.webhooks.<configKey>} ({@code scheme},
+ * {@code secrets}), bound here at start-up. An unknown scheme or a malformed secret stops the
+ * start-up with a clear message; a platform without secrets refuses every webhook (logged).
  */
 @Component("webhookSignatureCheck")
 public class WebhookSignatureCheck implements Processor {
 
+    static final String PREFIX = "channel-sync.webhooks.";
+    /** Keys of {@link WebhookProperties} itself: no channel's block may take one of them. */
+    private static final Set<String> RESERVED_KEYS = Set.of("tolerance", "max-body-bytes", "db-timeout", "queue-size",
+            "consumers", "recovery", "retry");
     private static final Logger log = LoggerFactory.getLogger(WebhookSignatureCheck.class);
-    private final Map<String, SignatureVerifier> byPlatform = new HashMap<>();
 
-    public WebhookSignatureCheck(WebhookProperties properties, List<SignatureVerifier> verifiers) {
-        for (String platform : List.of("airbnb", "booking_com")) {
-            WebhookProperties.Channel channel = properties.channel(platform);
-            String scheme = channel.scheme() == null ? "" : channel.scheme();
+    private record Scheme(SignatureVerifier verifier, WebhookProperties.Channel settings) {
+    }
+
+    private final Map<String, Scheme> byPlatform = new HashMap<>();
+
+    public WebhookSignatureCheck(Channels channels, Environment environment, List<SignatureVerifier> verifiers) {
+        Binder binder = Binder.get(environment);
+        for (ChannelConnector connector : channels.all()) {
+            if (connector.inbound().isEmpty()) {
+                continue;
+            }
+            String platform = connector.platform();
+            String block = PREFIX + connector.configKey();
+            if (RESERVED_KEYS.contains(connector.configKey())) {
+                throw new IllegalStateException("platform " + platform + ": " + block + " is a webhook setting, not a channel's block");
+            }
+            WebhookProperties.Channel settings = binder.bind(block, WebhookProperties.Channel.class)
+                    .orElseGet(() -> new WebhookProperties.Channel(null, null));
+            String scheme = settings.scheme() == null ? "" : settings.scheme();
             SignatureVerifier verifier = verifiers.stream().filter(v -> v.scheme().equals(scheme)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("channel-sync.webhooks." + platform.replace('_', '-')
-                            + ".scheme is '" + scheme + "'; known schemes: " + verifiers.stream().map(SignatureVerifier::scheme).toList()));
+                    .orElseThrow(() -> new IllegalStateException(block + ".scheme is '" + scheme + "'; known schemes: "
+                            + verifiers.stream().map(SignatureVerifier::scheme).toList()));
             if (verifier instanceof StandardWebhooksVerifier) {
-                channel.secrets().forEach(StandardWebhooksVerifier::key);
+                settings.secrets().forEach(StandardWebhooksVerifier::key);
             }
-            if (channel.secrets().isEmpty()) {
-                log.warn("No webhook secrets configured for {}: every {} webhook will be refused with 401", platform, platform);
+            if (settings.secrets().isEmpty()) {
+                log.warn("No webhook secrets configured for {} ({}.secrets): every {} webhook will be refused with 401",
+                        platform, block, platform);
             }
-            byPlatform.put(platform, verifier);
+            byPlatform.put(platform, new Scheme(verifier, settings));
         }
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        byPlatform.get(exchange.getProperty(WebhookIntake.PLATFORM, String.class)).process(exchange);
+    public void process(Exchange exchange) {
+        Scheme scheme = byPlatform.get(exchange.getProperty(WebhookIntake.PLATFORM, String.class));
+        scheme.verifier().check(exchange, scheme.settings());
     }
 }

@@ -3,6 +3,8 @@ package io.channelsync.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.channelsync.alert.Alerts;
+import io.channelsync.channel.Channels;
+import io.channelsync.channel.airbnb.AirbnbConnector;
 import io.channelsync.channel.airbnb.AirbnbReservationsClient;
 import io.channelsync.channel.ChannelHttp;
 import io.channelsync.channel.ChannelProperties;
@@ -74,7 +76,9 @@ class ReconciliationBenchmark extends IntegrationTest {
             ChannelProperties local = new ChannelProperties(
                     new ChannelProperties.Airbnb("http://127.0.0.1:" + stub.getAddress().getPort(), "bench-key"),
                     null, Duration.ofSeconds(5), Duration.ofSeconds(30));
-            Reconciler reconciler = new Reconciler(sql, runs, config, alerts, List.of(new AirbnbReservationsClient(local, json, new ChannelHttp(local))));
+            // only the reservation reader is used by reconciliation
+            Channels channels = new Channels(List.of(new AirbnbConnector(null, new AirbnbReservationsClient(local, json, new ChannelHttp(local)), null)));
+            Reconciler reconciler = new Reconciler(sql, runs, config, alerts, channels);
 
             reconciler.reconcile(agencies.get(0), "api"); // warm-up (JIT, connection pool)
             Result ten = measure(reconciler, agencies.subList(1, 11));

@@ -177,7 +177,7 @@ class ChannelMappingApiTest extends IntegrationTest {
     void anUnknownPlatformIsRefused() throws Exception {
         var agency = data.agency();
         assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "vrbo", "listing_id": "123"}""".formatted(data.property(agency.id()))),
+                {"property_id": "%s", "platform": "expedia", "listing_id": "123"}""".formatted(data.property(agency.id()))),
                 "platform", "unknown_platform");
     }
 
@@ -363,7 +363,7 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(lastPage.path("items")).hasSize(1);
         assertThat(lastPage.path("next_offset").isNull()).isTrue();
         assertValidationError(api.get(MAPPINGS + "?limit=0", agency.apiKey()), "limit", "range");
-        assertValidationError(api.get(MAPPINGS + "?platform=vrbo", agency.apiKey()), "platform", "unknown_platform");
+        assertValidationError(api.get(MAPPINGS + "?platform=expedia", agency.apiKey()), "platform", "unknown_platform");
     }
 
     @Test

@@ -33,7 +33,7 @@ class SyncApiTest extends SyncTestSupport {
         assertThat(api.post("/api/v1/sync/availability", key, "{\"property_id\":\"" + f.property() + "\",\"platforms\":[\"booking_com\"]}").statusCode()).isEqualTo(409);
         assertThat(api.post("/api/v1/sync/availability", key, "{}").statusCode()).isEqualTo(400);
         assertThat(api.post("/api/v1/sync/availability", key, "not json").statusCode()).isEqualTo(400);
-        assertThat(api.post("/api/v1/sync/availability", key, "{\"property_id\":\"" + f.property() + "\",\"platforms\":[\"vrbo\"]}").statusCode()).isEqualTo(400);
+        assertThat(api.post("/api/v1/sync/availability", key, "{\"property_id\":\"" + f.property() + "\",\"platforms\":[\"expedia\"]}").statusCode()).isEqualTo(400);
         awaitStatus(job, "succeeded", Duration.ofSeconds(10));
     }
 

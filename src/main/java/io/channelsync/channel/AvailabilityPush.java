@@ -1,0 +1,19 @@
+package io.channelsync.channel;
+
+import java.io.IOException;
+import java.util.List;
+
+/** A channel's availability (calendar) push for one mapped listing. */
+@FunctionalInterface
+public interface AvailabilityPush {
+
+    /**
+     * @param roomId the mapping's room, null when the channel has none
+     * @param days   the PMS calendar, in date order, never empty
+     * @return the HTTP status the channel answered (2xx)
+     * @throws IOException         the channel could not be reached, or answered an error
+     *                             ({@link ChannelCallException}; 5xx and 429 are transient)
+     * @throws RuntimeException    a mapping the channel cannot take: permanent, never retried
+     */
+    int push(String listingId, String roomId, List<CalendarDay> days) throws IOException;
+}

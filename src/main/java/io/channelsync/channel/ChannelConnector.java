@@ -1,0 +1,48 @@
+package io.channelsync.channel;
+
+import java.util.Optional;
+
+/**
+ * Everything channel-sync knows about one channel, behind one contract: one {@code @Component} per
+ * channel package ({@code channel/airbnb}, {@code channel/bookingcom}, ...), discovered by
+ * {@link Channels}, never listed. The generic code (intake, processing, sync, dead letters,
+ * reconciliation, API validation, metrics) asks the connector of a row's platform and never names a
+ * channel itself.
+ * <p>
+ * Parts a channel does not have are empty. A listing-ownership check (issue 10, channel
+ * connections) joins as one more optional part here.
+ */
+public interface ChannelConnector {
+
+    /** The platform as stored in {@code channel_mappings.platform} and used in paths: lower case, digits, '_'. */
+    String platform();
+
+    /**
+     * The key of this channel's configuration blocks: {@code channel-sync.webhooks.<key>} (its
+     * signature scheme and secrets) and, by convention, {@code channel-sync.channels.<key>}.
+     * Spring's canonical form of the platform: {@code booking_com} is {@code booking-com}.
+     */
+    default String configKey() {
+        return platform().replace('_', '-');
+    }
+
+    /** Whether a mapping's listing (and room) ids can be right for this channel. */
+    ListingIdRules listingIds();
+
+    /** Pushes a property's calendar to a mapped listing (the availability sync jobs). */
+    AvailabilityPush availability();
+
+    /**
+     * Events the channel sends us (webhooks on {@code POST /api/v1/webhooks/<platform>}, or events a
+     * connector stores itself, such as polled reservations): naming them and applying them. Empty:
+     * the channel's webhook path answers 404.
+     */
+    default Optional<InboundEvents> inbound() {
+        return Optional.empty();
+    }
+
+    /** The channel's reservations of a listing, read by reconciliation. Empty: its mappings are not reconciled. */
+    default Optional<ReservationPages> reservations() {
+        return Optional.empty();
+    }
+}

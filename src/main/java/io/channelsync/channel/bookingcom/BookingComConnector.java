@@ -1,0 +1,84 @@
+package io.channelsync.channel.bookingcom;
+
+import io.channelsync.api.ApiException;
+import io.channelsync.channel.AvailabilityPush;
+import io.channelsync.channel.ChannelConnector;
+import io.channelsync.channel.InboundEvents;
+import io.channelsync.channel.ListingIdRules;
+import io.channelsync.channel.ReservationPages;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Booking.com: a mapping is a hotel ({@code HotelCode}) and a room ({@code InvTypeCode}); webhooks
+ * signed per {@code channel-sync.webhooks.booking-com}; availability pushed by
+ * {@link BookingComAvailabilityClient}; reservations read by {@link BookingComReservationsClient}.
+ */
+@Component
+public class BookingComConnector implements ChannelConnector {
+
+    public static final String PLATFORM = "booking_com";
+    static final int MAX_HOTEL_DIGITS = 19;
+    static final int MAX_ROOM_DIGITS = 30;
+
+    private final BookingComAvailabilityClient availability;
+    private final BookingComReservationsClient reservations;
+    private final BookingComWebhookEvents webhooks;
+
+    public BookingComConnector(BookingComAvailabilityClient availability, BookingComReservationsClient reservations,
+                               BookingComWebhookEvents webhooks) {
+        this.availability = availability;
+        this.reservations = reservations;
+        this.webhooks = webhooks;
+    }
+
+    @Override
+    public String platform() {
+        return PLATFORM;
+    }
+
+    /**
+     * Hotel id: {@code digits_only}, {@code no_leading_zero}, {@code too_long} (19); room id:
+     * {@code required}, {@code digits_only}, {@code too_long} (30). A room id that does not start with
+     * the hotel id is accepted with a warning ({@code room_id_prefix}).
+     */
+    @Override
+    public ListingIdRules listingIds() {
+        return (hotelId, roomId) -> {
+            ListingIdRules.digits("listing_id", "Booking.com hotel id (HotelCode)", hotelId, MAX_HOTEL_DIGITS, false);
+            if (roomId == null || roomId.isEmpty()) {
+                throw ApiException.invalidField("room_id", "required", "room_id (the Booking.com room id, InvTypeCode) is required for booking_com");
+            }
+            ListingIdRules.digits("room_id", "Booking.com room id (InvTypeCode)", roomId, MAX_ROOM_DIGITS, true);
+            List<ListingIdRules.Warning> warnings = new ArrayList<>();
+            if (!roomId.startsWith(hotelId)) {
+                warnings.add(new ListingIdRules.Warning("room_id", "room_id_prefix", "room id " + roomId
+                        + " does not start with hotel id " + hotelId + "; check it is a room of that hotel"));
+            }
+            return warnings;
+        };
+    }
+
+    @Override
+    public AvailabilityPush availability() {
+        return (hotelId, roomId, days) -> {
+            if (roomId == null) {
+                throw new IllegalArgumentException("invalid mapping: a Booking.com mapping of hotel " + hotelId + " has no room_id");
+            }
+            return availability.pushAvailability(hotelId, roomId, days);
+        };
+    }
+
+    @Override
+    public Optional<InboundEvents> inbound() {
+        return Optional.of(webhooks);
+    }
+
+    @Override
+    public Optional<ReservationPages> reservations() {
+        return Optional.of(reservations);
+    }
+}
