@@ -1,6 +1,5 @@
 package io.channelsync.channel;
 
-import io.channelsync.channel.bookingcom.BookingComTokenProvider;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -14,7 +13,7 @@ import java.time.Duration;
 /**
  * The one way every channel client calls a channel: one shared {@link HttpClient} with
  * {@code channel-sync.channels.connect-timeout}, each request bounded by
- * {@code channel-sync.channels.request-timeout}, Booking.com's machine-account bearer token (renewed
+ * {@code channel-sync.channels.request-timeout}, a channel's bearer token when it uses one (renewed
  * and the call made once more after a 401), and any status but 2xx turned into a
  * {@link ChannelCallException} carrying the channel's {@code Retry-After}. Clients build their own
  * requests: no header of an inbound request ever reaches a channel.
@@ -45,10 +44,10 @@ public class ChannelHttp {
     }
 
     /**
-     * {@link #call} to Booking.com with {@code Authorization: Bearer <machine-account token>}; on a 401
-     * the cached token is invalidated and the call made once more with a new one.
+     * {@link #call} with {@code Authorization: Bearer <token>} (e.g. Booking.com's machine-account token);
+     * on a 401 the cached token is invalidated and the call made once more with a new one.
      */
-    public <T> HttpResponse<T> callBookingCom(String what, BookingComTokenProvider tokens, HttpRequest.Builder request,
+    public <T> HttpResponse<T> callWithBearer(String platform, String what, BearerTokens tokens, HttpRequest.Builder request,
                                               HttpResponse.BodyHandler<T> body) throws IOException {
         HttpResponse<T> response = send(request.copy().setHeader("Authorization", "Bearer " + tokens.token()), body);
         if (response.statusCode() == 401) {
@@ -56,7 +55,7 @@ public class ChannelHttp {
             tokens.invalidate();
             response = send(request.copy().setHeader("Authorization", "Bearer " + tokens.token()), body);
         }
-        return requireSuccess("booking_com", what, response);
+        return requireSuccess(platform, what, response);
     }
 
     private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) throws IOException {

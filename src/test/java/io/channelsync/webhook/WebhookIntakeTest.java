@@ -63,6 +63,18 @@ class WebhookIntakeTest extends IntegrationTest {
     }
 
     @Test
+    void aWebhookForAPlatformNoConnectorTakesIsAnsweredNotFoundAndNotStored() throws Exception {
+        HttpResponse<String> response = api.postRaw("/api/v1/webhooks/expedia", reservation("HMUNKNOWN1"),
+                Map.of("Content-Type", "application/json"));
+        assertThat(response.statusCode()).isEqualTo(404);
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        assertThat(error.path("error").asText()).isEqualTo("not_found");
+        assertThat(error.path("message").asText()).contains("expedia");
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where id > ?", Integer.class, lastLogId))
+                .as("a stranger's path is not a channel's delivery").isZero();
+    }
+
+    @Test
     void missingSignatureHeaderIsRejectedAndLogged() {
         byte[] body = reservation("HMMISSING1");
         assertRejected(postAirbnb(body, Map.of("Content-Type", "application/json")), 401, "missing X-Airbnb-Signature", "HMMISSING1");

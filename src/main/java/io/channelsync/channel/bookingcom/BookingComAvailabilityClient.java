@@ -65,7 +65,7 @@ public class BookingComAvailabilityClient {
                 .header("Accept-Version", "1.1")
                 .header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofString(request(hotelId, roomId, days, Instant.now())));
-        HttpResponse<String> response = http.callBookingCom(what, tokens, request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.callWithBearer(BookingComConnector.PLATFORM, what, tokens, request, HttpResponse.BodyHandlers.ofString());
         if (response.body() != null && response.body().contains("<Errors")) {
             throw new ChannelCallException(PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
         }

@@ -131,7 +131,7 @@ public class BookingComReservationInbox {
 
     private HttpResponse<byte[]> call(HttpRequest.Builder request) throws IOException {
         HttpRequest described = request.build();
-        return http.callBookingCom(described.method() + " " + described.uri().getPath(), tokens, request,
+        return http.callWithBearer(BookingComConnector.PLATFORM, described.method() + " " + described.uri().getPath(), tokens, request,
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

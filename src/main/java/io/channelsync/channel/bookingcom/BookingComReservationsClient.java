@@ -107,7 +107,7 @@ public class BookingComReservationsClient implements ReservationPages {
                     + (roomId == null ? "" : "&room_id=" + enc(roomId))
                     + "&start_date=" + from + "&end_date=" + to + "&offset=" + enc(offset) + "&limit=" + LIMIT);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/xml").GET();
-            try (InputStream in = http.callBookingCom(path, tokens, request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            try (InputStream in = http.callWithBearer(BookingComConnector.PLATFORM, path, tokens, request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
                 Page parsed = parse(in, hotelId, roomId);
                 page.accept(parsed.reservations);
                 offset = parsed.reservations.isEmpty() ? null : parsed.nextOffset;

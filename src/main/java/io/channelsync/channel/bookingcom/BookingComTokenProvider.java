@@ -1,6 +1,7 @@
 package io.channelsync.channel.bookingcom;
 
 import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.BearerTokens;
 import io.channelsync.channel.ChannelHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import java.util.Map;
  * and renewed only when it is within {@link #REFRESH_MARGIN} of expiring (or after a 401).
  */
 @Component
-public class BookingComTokenProvider {
+public class BookingComTokenProvider implements BearerTokens {
 
     private static final Logger log = LoggerFactory.getLogger(BookingComTokenProvider.class);
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
@@ -46,6 +47,7 @@ public class BookingComTokenProvider {
     }
 
     /** A valid token, exchanging the credentials only when the cached one is (nearly) expired. */
+    @Override
     public synchronized String token() throws IOException {
         if (token == null || clock.instant().isAfter(expiresAt.minus(REFRESH_MARGIN))) {
             exchange();
@@ -54,6 +56,7 @@ public class BookingComTokenProvider {
     }
 
     /** Forget the cached token (the channel answered 401 with it). */
+    @Override
     public synchronized void invalidate() {
         token = null;
     }

@@ -94,6 +94,10 @@ class ThirdChannelTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList(
                 "select status from bookings where platform = 'vrbo' and reservation_code = ? and property_id = ?",
                 String.class, code, property)).containsExactly("confirmed"));
+        assertThat(jdbc.queryForMap("select status, event_type, headers::text as headers from webhook_log where platform = 'vrbo' "
+                + "and event_id = ? and status <> 'rejected'", "evt-" + code))
+                .containsEntry("status", "processed").containsEntry("event_type", "booking.created")
+                .hasEntrySatisfying("headers", h -> assertThat((String) h).contains("webhook-id").doesNotContain("\"platform\""));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 select s.status from sync_logs s join channel_mappings m on m.id = s.mapping_id
                 where m.property_id = ? and m.platform = 'airbnb'""", String.class, property)).containsExactly("succeeded"));
