@@ -5,14 +5,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * A reservation as a channel reports it, normalised to the PMS's vocabulary: what a webhook or the
- * Booking.com reservation inbox delivers (stored by the webhook processing) and what the channels'
- * reservation lists answer (compared by reconciliation).
+ * A reservation as a channel reports it, normalised to the PMS's vocabulary: what a connector makes of
+ * an inbound event ({@link InboundEvents#apply}, stored by the webhook processing) and what its
+ * reservation lists answer ({@link ReservationPages}, compared by reconciliation).
  *
- * @param platform        {@code airbnb} or {@code booking_com}, as in {@code channel_mappings.platform}
+ * @param platform        the connector's platform, as in {@code channel_mappings.platform}
  * @param reservationCode the channel's reservation code (Airbnb confirmation code, Booking.com reservation id)
  * @param listingId       the channel listing (Airbnb listing id, Booking.com hotel id)
- * @param roomId          the Booking.com room id; null for Airbnb
+ * @param roomId          the room within the listing (Booking.com's room id); null for a channel without rooms
  * @param status          {@code confirmed}, {@code pending} or {@code cancelled} (as in {@code bookings.status})
  * @param guests          number of guests, null when the channel does not say
  * @param total           the amount the channel states, null when it does not say

@@ -75,6 +75,17 @@ class WebhookIntakeTest extends IntegrationTest {
     }
 
     @Test
+    void theGenericRouteTakesOneSegmentSoASubPathStaysFreeForARouteOfItsOwn() {
+        // e.g. POST /api/v1/webhooks/booking_com/token (issue 10, CNS) is not a delivery for platform "booking_com/token"
+        String id = "evt-" + UUID.randomUUID();
+        byte[] body = "{\"type\": \"reservation\", \"hotel_id\": \"123\"}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = api.postRaw(BOOKING_PATH + "/token", body, bookingHeaders(BOOKING_NEW, id, now(), body));
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("webhook platform");
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where id > ?", Integer.class, lastLogId)).isZero();
+    }
+
+    @Test
     void missingSignatureHeaderIsRejectedAndLogged() {
         byte[] body = reservation("HMMISSING1");
         assertRejected(postAirbnb(body, Map.of("Content-Type", "application/json")), 401, "missing X-Airbnb-Signature", "HMMISSING1");
