@@ -2,6 +2,7 @@ package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.channelsync.channel.bookingcom.BookingComReservationInbox;
+import io.channelsync.channel.bookingcom.CnsNotifications;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;
@@ -41,14 +42,16 @@ public class WebhookEventProcessor {
     private final ChannelBookings bookings;
     private final BookingComReservationInbox bookingCom;
     private final SyncJobs syncJobs;
+    private final CnsNotifications cns;
     private final TransactionTemplate tx;
 
     public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, BookingComReservationInbox bookingCom,
-                                 SyncJobs syncJobs, TransactionTemplate tx) {
+                                 SyncJobs syncJobs, CnsNotifications cns, TransactionTemplate tx) {
         this.webhookLog = webhookLog;
         this.bookings = bookings;
         this.bookingCom = bookingCom;
         this.syncJobs = syncJobs;
+        this.cns = cns;
         this.tx = tx;
     }
 
@@ -59,6 +62,8 @@ public class WebhookEventProcessor {
         final List<Ack> acks = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
         String note;
+        /** Booking.com CNS: the poll or alert a notification asks for, run once the row is committed. */
+        Runnable afterCommit;
     }
 
     public void process(Exchange exchange) throws IOException {
@@ -74,6 +79,9 @@ public class WebhookEventProcessor {
             return;
         }
         acknowledge(id, outcome);
+        if (outcome.afterCommit != null) {
+            outcome.afterCommit.run();
+        }
     }
 
     private Outcome apply(long id) {
@@ -86,6 +94,11 @@ public class WebhookEventProcessor {
         try {
             if ("airbnb".equals(event.platform())) {
                 applyAirbnb(event, outcome);
+            } else if (CnsNotifications.isNotification(event.payload())) {
+                // --- Booking.com CNS: a poll for reservation types, an alert for the others (CnsNotifications)
+                CnsNotifications.FollowUp followUp = cns.followUp(event);
+                outcome.note = followUp.note();
+                outcome.afterCommit = followUp.afterCommit();
             } else {
                 applyBookingCom(event, outcome);
             }

@@ -3,6 +3,7 @@ package io.channelsync.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiResponses;
+import io.channelsync.channel.bookingcom.CnsNotifications;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,13 @@ public class WebhookIntake {
             throw WebhookRejection.badRequest("body is not a JSON object");
         }
         String eventId = exchange.getProperty(EVENT_ID, String.class);
+        String type = payload.path("airbnb".equals(platform) ? "action" : "type").asText(null);
+        // --- Booking.com CNS (channel/bookingcom/CnsNotifications): {"metadata": {"uuid", "type", ...}, "payload": {...}}
+        if ("booking_com".equals(platform) && CnsNotifications.isNotification(payload)) {
+            eventId = eventId == null ? CnsNotifications.uuid(payload) : eventId;
+            type = CnsNotifications.type(payload);
+        }
+        // --- end Booking.com CNS
         if (eventId == null && "airbnb".equals(platform)) {
             // Airbnb: the body's event_id, else the digest of the exact bytes (an identical redelivery is a duplicate)
             JsonNode given = payload.get("event_id");
@@ -94,7 +102,6 @@ public class WebhookIntake {
         if (eventId == null || eventId.isBlank()) {
             throw WebhookRejection.badRequest("the event id is missing");
         }
-        String type = payload.path("airbnb".equals(platform) ? "action" : "type").asText(null);
         exchange.setProperty(EVENT_ID, eventId);
         exchange.setProperty("webhookDelivery", new WebhookLog.Delivery(platform, eventId, type,
                 exchange.getProperty(EVENT_TIME, Instant.class), exchange.getProperty(HEADERS, Map.class), body, payload, true));

@@ -31,7 +31,7 @@ public class WebhookSignatureCheck implements Processor {
             if (verifier instanceof StandardWebhooksVerifier) {
                 channel.secrets().forEach(StandardWebhooksVerifier::key);
             }
-            if (channel.secrets().isEmpty()) {
+            if (verifier.usesSecrets() && channel.secrets().isEmpty()) {
                 log.warn("No webhook secrets configured for {}: every {} webhook will be refused with 401", platform, platform);
             }
             byPlatform.put(platform, verifier);
