@@ -52,7 +52,7 @@ bench: ## run the benchmarks (src/test/java/**/*Benchmark.java); each prints its
 	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: ## with `make run` going in another terminal: a booking's whole life across both channels, step by step
-	DEMO_OPERATOR_KEY=$(DEMO_OPERATOR_KEY) DEMO_AIRBNB_SECRET=$(DEMO_AIRBNB_SECRET) DEMO_BOOKING_SECRET=$(DEMO_BOOKING_SECRET) \
+	DEMO_OPERATOR_KEY=$(DEMO_OPERATOR_KEY) DEMO_AIRBNB_SECRET=$(DEMO_AIRBNB_SECRET) \
 	  java src/test/java/io/channelsync/demo/ChannelSyncDemo.java http://127.0.0.1:$(SERVER_PORT)
 
 build: $(JAR) ## build the runnable jar (target/channel-sync.jar), skipping tests

@@ -174,4 +174,16 @@ class CnsWebhookTest extends IntegrationTest {
         assertThat(awaitProcessed(uuid)).contains("raised as an alert");
         assertThat(polled.matches()).as("no poll for a type that is not about reservations").isFalse();
     }
+
+    @Test
+    void theSandboxCnsFetchesATokenFromOurEndpointAndNotifiesWithIt() {
+        String uuid = Cns.uuid();
+        HttpResponse<String> response = api.post("/sandbox/booking_com/notifications", null,
+                "{\"uuid\": \"%s\", \"type\": \"MESSAGING_API_NEW_MESSAGE\", \"payload\": {\"message_id\": \"m-2\"}}".formatted(uuid));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":202");
+        assertThat(jdbc.queryForMap("select event_type, signature_valid, payload->'metadata'->>'payloadVersion' as version "
+                + "from webhook_log where platform = 'booking_com' and event_id = ?", uuid))
+                .containsEntry("event_type", "MESSAGING_API_NEW_MESSAGE").containsEntry("signature_valid", true).containsEntry("version", "1.0");
+    }
 }
