@@ -10,7 +10,7 @@ import java.util.List;
  * Inbound channel webhooks ({@code channel-sync.webhooks}).
  *
  * @param airbnb       how Airbnb signs its webhooks
- * @param bookingCom   how Booking.com signs its webhooks
+ * @param bookingCom   how Booking.com's notifications prove themselves (CNS token settings: {@code CnsProperties})
  * @param tolerance    how far a signed timestamp may be from our clock, either way
  * @param maxBodyBytes larger bodies are refused with 413
  * @param dbTimeout    how long the intake waits for the database before answering 503
@@ -48,7 +48,7 @@ public record WebhookProperties(Channel airbnb, Channel bookingCom,
     }
 
     /**
-     * @param scheme  the signature scheme: {@code timestamped-hmac} or {@code standard-webhooks}
+     * @param scheme  the signature scheme: {@code timestamped-hmac}, {@code standard-webhooks} or {@code cns-jwt}
      * @param secrets every secret currently valid (several during a rotation)
      */
     public record Channel(String scheme, List<String> secrets) {

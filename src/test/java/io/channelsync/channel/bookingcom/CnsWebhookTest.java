@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,17 @@ class CnsWebhookTest extends IntegrationTest {
         assertRejected(Cns.token(Cns.JWT_KEY, "channel-sync", "someone-else", now, now.plusSeconds(3600)), "audience");
         lastLogId = jdbc.queryForObject("select coalesce(max(id), 0) from webhook_log", Long.class);
         assertRejected(Cns.token(Cns.JWT_KEY, "someone-else", "channel-sync", now, now.plusSeconds(3600)), "iss");
+    }
+
+    @Test
+    void unsignedTokenIsRejectedAndLogged() {
+        // alg "none": the claims we would accept, without a signature
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String unsigned = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"iss\":\"channel-sync\",\"aud\":\"channel-sync\",\"sub\":\"test-cns-client\",\"iat\":%d,"
+                + "\"exp\":%d,\"jti\":\"x\"}").formatted(now, now + 600).getBytes(StandardCharsets.UTF_8)) + ".";
+        assertRejected(unsigned, "invalid bearer token");
     }
 
     @Test
