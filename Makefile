@@ -15,12 +15,20 @@ SOURCES   := pom.xml $(shell find src/main -type f 2>/dev/null)
 DEMO_OPERATOR_KEY  ?= sandbox-operator-key
 DEMO_AIRBNB_SECRET ?= sandbox-airbnb-secret
 DEMO_BOOKING_SECRET ?= whsec_c2FuZGJveC1ib29raW5nLWNvbS1zZWNyZXQ=
+# Booking.com CNS (development only): the client credentials the sandbox's CNS fetches its JWT with,
+# and the HS256 key of our tokens (base64 of "sandbox-cns-jwt-key-32-bytes-long")
+DEMO_CNS_CLIENT_ID ?= sandbox-cns-client
+DEMO_CNS_CLIENT_SECRET ?= sandbox-cns-secret
+DEMO_CNS_JWT_KEY ?= c2FuZGJveC1jbnMtand0LWtleS0zMi1ieXRlcy1sb25n
 ifeq ($(CHANNEL_SYNC_CHANNELS_AIRBNB_BASE_URL)$(CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL),)
 RUN_ENV := SPRING_PROFILES_ACTIVE=sandbox \
   CHANNEL_SYNC_CHANNELS_AIRBNB_BASE_URL=http://127.0.0.1:$(SERVER_PORT)/sandbox/airbnb \
   CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL=http://127.0.0.1:$(SERVER_PORT)/sandbox/booking_com \
   CHANNEL_SYNC_WEBHOOKS_AIRBNB_SECRETS=$${CHANNEL_SYNC_WEBHOOKS_AIRBNB_SECRETS:-$(DEMO_AIRBNB_SECRET)} \
   CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_SECRETS=$${CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_SECRETS:-$(DEMO_BOOKING_SECRET)} \
+  CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_CLIENT_ID=$${CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_CLIENT_ID:-$(DEMO_CNS_CLIENT_ID)} \
+  CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_CLIENT_SECRET=$${CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_CLIENT_SECRET:-$(DEMO_CNS_CLIENT_SECRET)} \
+  CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_JWT_KEY=$${CHANNEL_SYNC_WEBHOOKS_BOOKING_COM_JWT_KEY:-$(DEMO_CNS_JWT_KEY)} \
   CHANNEL_SYNC_SECURITY_OPERATOR_KEYS=$${CHANNEL_SYNC_SECURITY_OPERATOR_KEYS:-$(DEMO_OPERATOR_KEY)}
 endif
 
@@ -44,7 +52,7 @@ bench: ## run the benchmarks (src/test/java/**/*Benchmark.java); each prints its
 	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: ## with `make run` going in another terminal: a booking's whole life across both channels, step by step
-	DEMO_OPERATOR_KEY=$(DEMO_OPERATOR_KEY) DEMO_AIRBNB_SECRET=$(DEMO_AIRBNB_SECRET) DEMO_BOOKING_SECRET=$(DEMO_BOOKING_SECRET) \
+	DEMO_OPERATOR_KEY=$(DEMO_OPERATOR_KEY) DEMO_AIRBNB_SECRET=$(DEMO_AIRBNB_SECRET) \
 	  java src/test/java/io/channelsync/demo/ChannelSyncDemo.java http://127.0.0.1:$(SERVER_PORT)
 
 build: $(JAR) ## build the runnable jar (target/channel-sync.jar), skipping tests

@@ -39,6 +39,14 @@ public abstract class SignatureVerifier {
     public abstract String scheme();
 
     /**
+     * Whether the scheme checks against {@code channel-sync.webhooks.<platform>.secrets}; a scheme that
+     * carries its own credential (a bearer token: {@code cns-jwt}) answers false and gets no secrets.
+     */
+    public boolean usesSecrets() {
+        return true;
+    }
+
+    /**
      * @param header  a request header by name (case-insensitive), or null
      * @param body    the exact bytes received
      * @param secrets every currently valid secret; any may have signed
@@ -51,7 +59,7 @@ public abstract class SignatureVerifier {
         String platform = exchange.getProperty(WebhookIntake.PLATFORM, String.class);
         byte[] body = exchange.getProperty(WebhookIntake.RAW_BODY, byte[].class);
         List<String> secrets = settings.secrets();
-        if (secrets.isEmpty()) {
+        if (usesSecrets() && secrets.isEmpty()) {
             throw WebhookRejection.signature("no webhook secret is configured for " + platform);
         }
         Verified verified = verify(name -> exchange.getIn().getHeader(name, String.class), body, secrets,

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Scheme {@code standard-webhooks} (Booking.com's default; https://www.standardwebhooks.com):
+ * Scheme {@code standard-webhooks} (https://www.standardwebhooks.com; for a relay in front of Booking.com,
+ * whose own notifications use {@code cns-jwt}):
  * headers {@code webhook-id} (the event id), {@code webhook-timestamp} (unix seconds) and
  * {@code webhook-signature}, a space-separated list of {@code v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<raw body>")>}.
  * Secrets are {@code whsec_<base64 key>}; the key is the decoded bytes. Any listed signature

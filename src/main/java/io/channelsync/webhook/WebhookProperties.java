@@ -38,7 +38,7 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
     /**
      * One channel's block, {@code channel-sync.webhooks.<key>}.
      *
-     * @param scheme  the signature scheme: {@code timestamped-hmac}, {@code standard-webhooks}, or any other {@link SignatureVerifier} bean's
+     * @param scheme  the signature scheme: {@code timestamped-hmac}, {@code standard-webhooks}, {@code cns-jwt}, or any other {@link SignatureVerifier} bean's
      * @param secrets every secret currently valid (several during a rotation)
      */
     public record Channel(String scheme, List<String> secrets) {

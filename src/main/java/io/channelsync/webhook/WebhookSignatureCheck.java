@@ -55,7 +55,7 @@ public class WebhookSignatureCheck implements Processor {
             if (verifier instanceof StandardWebhooksVerifier) {
                 settings.secrets().forEach(StandardWebhooksVerifier::key);
             }
-            if (settings.secrets().isEmpty()) {
+            if (verifier.usesSecrets() && settings.secrets().isEmpty()) {
                 log.warn("No webhook secrets configured for {} ({}.secrets): every {} webhook will be refused with 401",
                         platform, block, platform);
             }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * so the demo is also a smoke test: it exits 1 if any step's check fails.
  * <p>
  * Needs only a JDK: {@code java src/test/java/io/channelsync/demo/ChannelSyncDemo.java [base-url]}
- * with DEMO_OPERATOR_KEY, DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET in the environment, required (the
+ * with DEMO_OPERATOR_KEY and DEMO_AIRBNB_SECRET in the environment, required (the
  * Makefile passes the ones `make run` gives the service). The test suite runs it too (DemoTest).
  */
 public final class ChannelSyncDemo {
@@ -35,7 +35,6 @@ public final class ChannelSyncDemo {
     private final String base;
     private final String operatorKey;
     private final String airbnbSecret;
-    private final String bookingSecret;
     private final Duration retryWait;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> failures = new ArrayList<>();
@@ -48,11 +47,10 @@ public final class ChannelSyncDemo {
     private String hotel;
     private String room;
 
-    public ChannelSyncDemo(String base, String operatorKey, String airbnbSecret, String bookingSecret, Duration retryWait) {
+    public ChannelSyncDemo(String base, String operatorKey, String airbnbSecret, Duration retryWait) {
         this.base = base.replaceAll("/+$", "");
         this.operatorKey = operatorKey;
         this.airbnbSecret = airbnbSecret;
-        this.bookingSecret = bookingSecret;
         this.retryWait = retryWait;
     }
 
@@ -60,7 +58,7 @@ public final class ChannelSyncDemo {
         String base = args.length > 0 ? args[0] : env("DEMO_BASE_URL", "http://127.0.0.1:8080");
         // the keys and secrets come from the environment (the Makefile passes the ones `make run` gave the service)
         ChannelSyncDemo demo = new ChannelSyncDemo(base, required("DEMO_OPERATOR_KEY"), required("DEMO_AIRBNB_SECRET"),
-                required("DEMO_BOOKING_SECRET"), Duration.ofSeconds(90));
+                Duration.ofSeconds(90));
         List<String> failed = demo.run();
         System.exit(failed.isEmpty() ? 0 : 1);
     }
@@ -72,7 +70,7 @@ public final class ChannelSyncDemo {
             airbnbBooking();
             duplicateAndForgery();
             airbnbCancellation();
-            bookingComBooking();
+            bookingComNotifications();
             retryAndDeadLetter();
             reconciliation();
         } catch (RuntimeException e) {
@@ -158,25 +156,28 @@ public final class ChannelSyncDemo {
         awaitJobs("succeeded", 4, "a sync job pushed the reopened nights to Booking.com");
     }
 
-    private void bookingComBooking() {
-        title("A guest books on Booking.com: it alerts us, we pull the reservation and acknowledge it");
-        String reservation = Long.toString(ThreadLocalRandom.current().nextLong(4_000_000_000L, 4_999_999_999L));
-        String xml = ("<HotelReservation ResStatus=\"Book\" CreateDateTime=\"%s\"><UniqueID Type=\"14\" ID=\"%s\"/><RoomStays><RoomStay>"
-                + "<RoomTypes><RoomType RoomTypeCode=\"%s\"/></RoomTypes><TimeSpan Start=\"%s\" End=\"%s\"/>"
-                + "<GuestCounts><GuestCount Count=\"2\"/></GuestCounts><Total AmountAfterTax=\"560.00\" CurrencyCode=\"EUR\"/>"
-                + "<BasicPropertyInfo HotelCode=\"%s\"/></RoomStay></RoomStays><ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer>"
-                + "<PersonName><GivenName>Ana</GivenName><Surname>Silva</Surname></PersonName></Customer></Profile></ProfileInfo></Profiles>"
-                + "</ResGuest></ResGuests></HotelReservation>").formatted(Instant.now(), reservation, room, day(20), day(24), hotel);
-        require(post("/sandbox/booking_com/reservations", null, "{\"hotel_id\": \"%s\", \"reservation_id\": \"%s\", \"xml\": \"%s\"}"
-                .formatted(hotel, reservation, xml.replace("\"", "\\\""))).status == 202, "Booking.com now holds reservation " + reservation);
-        String body = "{\"type\": \"reservation\", \"hotel_id\": \"%s\"}".formatted(hotel);
-        Response accepted = bookingWebhook("evt-" + reservation, body);
-        require(accepted.status == 202, "signed Standard Webhooks alert accepted (202)");
-        awaitBooking(reservation, "confirmed", "reservation " + reservation + " pulled (OTA_HotelResNotif) and stored (" + day(20) + " to " + day(24) + ")");
-        await(() -> sandboxSaw("booking_com", "/hotels/ota/OTA_HotelResNotif", "<Success"), Duration.ofSeconds(15),
-                "acknowledged to Booking.com with OTA_HotelResNotifRS Success, so it leaves the channel's queue");
-        awaitJobs("succeeded", 5, "a sync job closed the nights on Airbnb");
-        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, "\"" + day(20) + "\""), "Airbnb received the calendar with " + day(20) + " closed");
+    private void bookingComNotifications() {
+        title("Booking.com's notification service (CNS): it fetches a JWT from our token endpoint, then notifies us with it");
+        // Booking.com's reservations themselves are polled (OTA_HotelResNotif); a CNS notification is an alert
+        Response reservations = post("/sandbox/booking_com/notifications", null,
+                "{\"type\": \"VIRTUAL_CREDIT_CARD_UPDATE\", \"payload\": {\"hotel_id\": \"%s\"}}".formatted(hotel));
+        require(reservations.status == 200 && "202".equals(str(reservations.json(), "status")),
+                "CNS fetched a token (OAuth 2.0 client-credentials grant) and its VIRTUAL_CREDIT_CARD_UPDATE notification was accepted (202):"
+                        + " it asks for an immediate reservation poll");
+        Response other = post("/sandbox/booking_com/notifications", null,
+                "{\"type\": \"ACCSEC_PARTNER_PHISHING\", \"payload\": {\"hotel_id\": \"%s\"}}".formatted(hotel));
+        require(other.status == 200 && "202".equals(str(other.json(), "status")),
+                "an ACCSEC_PARTNER_PHISHING notification was accepted (202) and is raised as an operator alert");
+        byte[] body = ("{\"metadata\": {\"uuid\": \"%s\", \"type\": \"VIRTUAL_CREDIT_CARD_UPDATE\", \"payloadVersion\": \"1.0\"}, \"payload\": {}}")
+                .formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        Response forged = http("POST", "/api/v1/webhooks/booking_com", null, body,
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.Zm9yZ2Vk"));
+        require(forged.status == 401, "a notification with a token we did not issue is refused (401) and logged as rejected");
+        String guess = Base64.getEncoder().encodeToString("someone:a-guess".getBytes(StandardCharsets.UTF_8));
+        Response wrongSecret = http("POST", "/api/v1/webhooks/booking_com/token", null, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "Authorization", "Basic " + guess));
+        require(wrongSecret.status == 401 && "invalid_client".equals(str(wrongSecret.json(), "error")),
+                "the token endpoint refuses unknown client credentials (401 invalid_client)");
     }
 
     private void retryAndDeadLetter() {
@@ -308,15 +309,6 @@ public final class ChannelSyncDemo {
         return http("POST", "/api/v1/webhooks/airbnb", null, body, Map.of("Content-Type", "application/json", "X-Airbnb-Signature", "t=" + t + ",v1=" + signature));
     }
 
-    private Response bookingWebhook(String id, String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        long t = Instant.now().getEpochSecond();
-        byte[] key = Base64.getDecoder().decode(bookingSecret.substring("whsec_".length()));
-        String signature = Base64.getEncoder().encodeToString(hmac(key, (id + "." + t + ".").getBytes(StandardCharsets.UTF_8), body));
-        return http("POST", "/api/v1/webhooks/booking_com", null, body, Map.of("Content-Type", "application/json",
-                "webhook-id", id, "webhook-timestamp", Long.toString(t), "webhook-signature", "v1," + signature));
-    }
-
     private static byte[] hmac(byte[] key, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -390,7 +382,7 @@ public final class ChannelSyncDemo {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
             System.err.println(name + " is not set: run the demo with `make demo`, or export DEMO_OPERATOR_KEY, "
-                    + "DEMO_AIRBNB_SECRET and DEMO_BOOKING_SECRET as the running service knows them");
+                    + "DEMO_AIRBNB_SECRET as the running service knows them");
             System.exit(2);
         }
         return value;

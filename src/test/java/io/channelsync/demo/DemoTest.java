@@ -30,8 +30,7 @@ class DemoTest extends IntegrationTest {
                 .willReturn(aResponse().proxiedFrom(sandbox + "/booking_com").withProxyUrlPrefixToRemove("/booking")));
         CHANNELS.stubFor(post(urlPathEqualTo("/airbnb/test-alert-webhook")).atPriority(1).willReturn(ok()));
 
-        var demo = new ChannelSyncDemo(api.baseUrl(), OPERATOR_KEY, "test-airbnb-secret-new",
-                "whsec_dGVzdC1ib29raW5nLWtleS1uZXc=", Duration.ofSeconds(30));
+        var demo = new ChannelSyncDemo(api.baseUrl(), OPERATOR_KEY, "test-airbnb-secret-new", Duration.ofSeconds(30));
 
         assertThat(demo.run()).as("failed demo checks").isEmpty();
     }

@@ -73,6 +73,28 @@ class SignatureKnownAnswerTest {
                 .isInstanceOf(WebhookRejection.class).hasMessage("signature does not match");
     }
 
+    @Test
+    void standardWebhooksAcceptsTheVectorWhileASecondSecretIsConfiguredForARotation() {
+        var verifier = new StandardWebhooksVerifier(properties);
+        var verified = verifier.verify(header(Map.of(
+                        StandardWebhooksVerifier.ID, vectors.getProperty("booking_com.id"),
+                        StandardWebhooksVerifier.TIMESTAMP, vectors.getProperty("booking_com.timestamp"),
+                        StandardWebhooksVerifier.SIGNATURE, vectors.getProperty("booking_com.signature"))),
+                body("booking_com.body"), List.of("whsec_YW5vdGhlci1rZXk=", vectors.getProperty("booking_com.secret")), signedAt, tolerance);
+        assertThat(verified.eventId()).isEqualTo("msg_kat_1");
+    }
+
+    @Test
+    void standardWebhooksRefusesAMalformedSignatureHeader() {
+        var verifier = new StandardWebhooksVerifier(properties);
+        assertThatThrownBy(() -> verifier.verify(header(Map.of(
+                        StandardWebhooksVerifier.ID, vectors.getProperty("booking_com.id"),
+                        StandardWebhooksVerifier.TIMESTAMP, vectors.getProperty("booking_com.timestamp"),
+                        StandardWebhooksVerifier.SIGNATURE, "v1:not-base64!")),
+                body("booking_com.body"), List.of(vectors.getProperty("booking_com.secret")), signedAt, tolerance))
+                .isInstanceOf(WebhookRejection.class).hasMessageContaining("malformed");
+    }
+
     private static java.util.function.Function<String, String> header(Map<String, String> headers) {
         return name -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(Map.Entry::getValue).findFirst().orElse(null);

@@ -4,19 +4,15 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** Signs test webhooks the way the channels do (an implementation independent of the service's). */
+/** Signs test Airbnb webhooks the way Airbnb does (an implementation independent of the service's); Booking.com's CNS tokens: support/Cns. */
 final class Webhooks {
 
     static final String AIRBNB_OLD = "test-airbnb-secret-old";
     static final String AIRBNB_NEW = "test-airbnb-secret-new";
-    static final String BOOKING_OLD = "whsec_dGVzdC1ib29raW5nLWtleS1vbGQ=";
-    static final String BOOKING_NEW = "whsec_dGVzdC1ib29raW5nLWtleS1uZXc=";
     static final String AIRBNB_PATH = "/api/v1/webhooks/airbnb";
-    static final String BOOKING_PATH = "/api/v1/webhooks/booking_com";
 
     private Webhooks() {
     }
@@ -28,13 +24,6 @@ final class Webhooks {
     static Map<String, String> airbnbHeaders(String secret, long t, byte[] body) {
         return Map.of("Content-Type", "application/json",
                 "X-Airbnb-Signature", "t=" + t + ",v1=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), (t + ".").getBytes(), body)));
-    }
-
-    static Map<String, String> bookingHeaders(String secret, String id, long t, byte[] body) {
-        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-        String sig = Base64.getEncoder().encodeToString(hmac(key, (id + "." + t + ".").getBytes(StandardCharsets.UTF_8), body));
-        return Map.of("Content-Type", "application/json", "webhook-id", id, "webhook-timestamp", Long.toString(t),
-                "webhook-signature", "v1," + sig);
     }
 
     /** An Airbnb reservation notification; the guest's name is not ASCII on purpose. */

@@ -28,19 +28,30 @@ public class BookingComWebhookEvents implements InboundEvents {
 
     private static final Logger log = LoggerFactory.getLogger(BookingComWebhookEvents.class);
     private final BookingComReservationInbox inbox;
+    private final CnsNotifications cns;
 
-    public BookingComWebhookEvents(BookingComReservationInbox inbox) {
+    public BookingComWebhookEvents(BookingComReservationInbox inbox, CnsNotifications cns) {
         this.inbox = inbox;
+        this.cns = cns;
     }
 
     @Override
     public EventName name(JsonNode payload, byte[] rawBody, String signedId) {
+        if (CnsNotifications.isNotification(payload)) {
+            // CNS: {"metadata": {"uuid", "type", ...}, "payload": {...}}
+            return new EventName(signedId != null ? signedId : CnsNotifications.uuid(payload), CnsNotifications.type(payload));
+        }
         return new EventName(signedId, payload.path("type").asText(null));
     }
 
     @Override
     public Changes apply(InboundEvent event) throws IOException {
         JsonNode body = event.payload();
+        if (CnsNotifications.isNotification(body)) {
+            // a poll for reservation types, an alert for the others, once the row is committed
+            CnsNotifications.FollowUp followUp = cns.followUp(event);
+            return new Changes(List.of(), followUp.note(), outcomes -> followUp.afterCommit().run());
+        }
         JsonNode r = body.path("reservation").isObject() ? body.get("reservation") : body;
         if (r.hasNonNull("reservation_id")) {
             // the notification carries the reservation itself: apply it directly
