@@ -55,7 +55,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
                 .withQueryParam("listing_id", equalTo(listing))
                 .withQueryParam("start_date", equalTo(TODAY.minusDays(30).toString()))
                 .withQueryParam("end_date", equalTo(TODAY.plusDays(365).toString()))
-                .withHeader("X-Airbnb-API-Key", equalTo(""))
+                .withHeader("X-Airbnb-API-Key", equalTo("test-airbnb-api-key"))
                 .withoutHeader("Authorization"));
     }
 

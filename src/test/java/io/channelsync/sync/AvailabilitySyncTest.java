@@ -55,7 +55,7 @@ class AvailabilitySyncTest extends SyncTestSupport {
         // the Airbnb call as the shared contract says
         CHANNELS.verify(3, putRequestedFor(urlEqualTo(path))
                 .withHeader("Content-Type", containing("application/json"))
-                .withHeader("X-Airbnb-API-Key", equalTo(""))
+                .withHeader("X-Airbnb-API-Key", equalTo("test-airbnb-api-key"))
                 .withoutHeader("Authorization")
                 .withRequestBody(equalToJson("""
                         {"listing_id": "%s", "days": [
