@@ -3,6 +3,7 @@ package io.channelsync.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.channelsync.channel.bookingcom.BookingComReservationInbox;
 import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.airbnb.AirbnbStatus;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -115,15 +116,16 @@ public class WebhookEventProcessor {
             return;
         }
         JsonNode r = event.payload().path("reservation");
+        // status_type: AirbnbStatus (channel/airbnb) maps every documented value; an unknown one is kept, logged, never thrown
+        String statusType = r.hasNonNull("status_type") ? r.get("status_type").asText() : null;
         String status = switch (action) {
             case "reservation_cancellation_confirmation", "reservation_request_voided" -> "cancelled";
-            default -> switch (r.path("status_type").asText("")) {
-                case "accepted" -> "confirmed";
-                case "pending" -> "pending";
-                case "cancelled", "denied" -> "cancelled";
-                default -> "reservation_requested".equals(action) ? "pending" : "confirmed";
-            };
+            default -> statusType != null ? AirbnbStatus.toPms(statusType, text(r, "confirmation_code"))
+                    : "reservation_requested".equals(action) ? "pending" : "confirmed";
         };
+        if (statusType != null && !AirbnbStatus.known(statusType)) {
+            outcome.note = "unknown status_type '" + statusType + "' kept as " + AirbnbStatus.UNKNOWN_KEPT_AS;
+        }
         String guest = (r.path("guest_first_name").asText("") + " " + r.path("guest_last_name").asText("")).trim();
         ChannelReservation reservation = new ChannelReservation("airbnb", text(r, "confirmation_code"), text(r, "listing_id"), null,
                 date(r, "start_date"), date(r, "end_date"), status, guest.isEmpty() ? null : guest,

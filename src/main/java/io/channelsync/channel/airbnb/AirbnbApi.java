@@ -55,16 +55,29 @@ public class AirbnbApi {
         return token.asText();
     }
 
+    /** The host that holds a listing: its Airbnb user id and OAuth token. */
+    record Host(String hostId, String token) {
+        @Override
+        public String toString() {
+            return "Host[" + hostId + "]";
+        }
+    }
+
     /**
-     * The OAuth token of the host whose connection holds the listing (through its live mapping).
+     * The host whose connection holds the listing (through the listing's live mapping).
      *
-     * @throws ChannelCallException (401, not transient) when the listing's mapping names no live connection
+     * @throws ChannelCallException (401, not transient) when the listing's mapping names no live connection with a token
      */
-    String tokenForListing(String listingId) throws ChannelCallException {
+    Host hostOfListing(String listingId) throws ChannelCallException {
         UUID connection = connections.connectionOfListing(PLATFORM, listingId).orElseThrow(() -> new ChannelCallException(PLATFORM, 401,
                 "listing " + listingId + " has no live mapping with a channel connection, so no host OAuth token to call with;"
                         + " give its mapping a connection_id", null));
-        return tokenOf(connection);
+        String host = connections.findLive(connection).map(c -> c.accountId()).orElse(null);
+        return new Host(host, tokenOf(connection));
+    }
+
+    String tokenForListing(String listingId) throws ChannelCallException {
+        return hostOfListing(listingId).token();
     }
 
     static String enc(String s) {
