@@ -83,6 +83,23 @@ class ChannelConnectionApiTest extends IntegrationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void theTokenReachesNoLogLineOnSuccessNorOnRefusal(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        var agency = data.agency();
+        String host = TestData.uniqueListingId();
+        String token = "never-logged-" + UUID.randomUUID();
+        var created = api.post(CONNECTIONS, agency.apiKey(), airbnbBody(host, token));
+        assertThat(created.statusCode()).isEqualTo(201);
+        api.get(CONNECTIONS + "/" + JSON.readTree(created.body()).path("id").asText(), agency.apiKey());
+        assertThat(api.post(CONNECTIONS, data.agency().apiKey(), airbnbBody(host, token)).statusCode()).as("same host").isEqualTo(409);
+        assertThat(api.post(CONNECTIONS, agency.apiKey(), """
+                {"platform": "airbnb", "account_id": "1", "credentials": {"oauth_token": "%s", "extra": 1}}""".formatted(token)).statusCode())
+                .isEqualTo(422);
+
+        assertThat(output.getAll()).contains("Channel connection").doesNotContain(token);
+    }
+
+    @Test
     void aBookingComConnectionHoldsHotelIdsAndNoCredentials() throws Exception {
         var agency = data.agency();
         String first = hotel();
