@@ -9,8 +9,7 @@ import java.util.Optional;
  * reconciliation, API validation, metrics) asks the connector of a row's platform and never names a
  * channel itself.
  * <p>
- * Parts a channel does not have are empty. A listing-ownership check (issue 10, channel
- * connections) joins as one more optional part here.
+ * Parts a channel does not have are empty.
  */
 public interface ChannelConnector {
 
@@ -28,6 +27,13 @@ public interface ChannelConnector {
 
     /** Whether a mapping's listing (and room) ids can be right for this channel. */
     ListingIdRules listingIds();
+
+    /**
+     * The channel's part of channel connections ({@code /api/v1/channel-connections}): which account
+     * fields a connection needs, and whether a listing belongs to one (a mapping names a connection that
+     * owns its listing; 422 {@code listing_not_owned} otherwise).
+     */
+    ListingOwnership ownership();
 
     /** Pushes a property's calendar to a mapped listing (the availability sync jobs). */
     AvailabilityPush availability();

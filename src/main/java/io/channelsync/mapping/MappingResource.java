@@ -20,8 +20,9 @@ import java.util.UUID;
 
 /**
  * Channel mappings CRUD (routes/channel-mappings.camel.yaml). Each step: read the body strictly
- * ({@link ApiRequests}), check the channel ids for the platform ({@link ListingIdValidator}), check the
- * property is the caller's, then let the database's unique keys decide conflicts
+ * ({@link ApiRequests}), take the platform from the connection when left out, check the channel ids for
+ * the platform ({@link ListingIdValidator}), check the property is the caller's, check the listing belongs
+ * to the named connection ({@link MappingConnectionCheck}), then let the database's unique keys decide conflicts
  * ({@link ChannelMappings.Conflict} → 409 naming the existing mapping).
  */
 @Component("mappingResource")
@@ -35,9 +36,11 @@ public class MappingResource {
     private final ApiRequests requests;
     private final ApiResponses responses;
     private final ObjectMapper json;
+    private final MappingConnectionCheck connections;
 
     public MappingResource(ChannelMappings mappings, PmsProperties properties, ListingIdValidator validator,
-                           ApiRequests requests, ApiResponses responses, ObjectMapper json) {
+                           ApiRequests requests, ApiResponses responses, ObjectMapper json, MappingConnectionCheck connections) {
+        this.connections = connections;
         this.mappings = mappings;
         this.properties = properties;
         this.validator = validator;
@@ -49,9 +52,10 @@ public class MappingResource {
     /** {@code POST /api/v1/channel-mappings}: 201 with the mapping (and {@code warnings} if any). */
     public void create(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        MappingRequest request = requests.read(exchange, MappingRequest.class);
+        MappingRequest request = connections.withPlatform(requests.read(exchange, MappingRequest.class), caller);
         List<ListingIdRules.Warning> warnings = validator.check(request);
         UUID agencyId = propertyAgency(request, caller);
+        connections.check(request, agencyId, null);
         ChannelMapping created = withConflictsAnswered(caller, () -> mappings.create(agencyId, request));
         log.info("Channel mapping {} created: property {} -> {} {}{} by {}", created.id(), created.propertyId(),
                 created.platform(), created.listingId(), created.roomId() == null ? "" : "/" + created.roomId(), caller);
@@ -97,6 +101,7 @@ public class MappingResource {
         ObjectNode patch = requests.readObject(exchange);
         ObjectNode merged = json.createObjectNode();
         merged.put("property_id", existing.propertyId().toString());
+        merged.put("connection_id", existing.connectionId() == null ? null : existing.connectionId().toString());
         merged.put("platform", existing.platform());
         merged.put("listing_id", existing.listingId());
         merged.put("room_id", existing.roomId());
@@ -116,13 +121,15 @@ public class MappingResource {
         ApiRequests.noContent(exchange);
     }
 
-    private void update(Exchange exchange, Caller caller, ChannelMapping existing, MappingRequest request) {
+    private void update(Exchange exchange, Caller caller, ChannelMapping existing, MappingRequest sent) {
+        MappingRequest request = connections.withPlatform(sent, caller);
         List<ListingIdRules.Warning> warnings = validator.check(request);
         UUID agencyId = propertyAgency(request, caller);
         if (!agencyId.equals(existing.agencyId())) {
             // an operator moving a mapping to another agency's property: not this endpoint's business
             throw unknownProperty(request.propertyId());
         }
+        connections.check(request, agencyId, existing);
         ChannelMapping updated = withConflictsAnswered(caller, () -> mappings.update(existing.id(), existing.agencyId(), request))
                 .orElseThrow(() -> ApiException.notFound("channel mapping", existing.id()));
         log.info("Channel mapping {} updated by {}", updated.id(), caller);

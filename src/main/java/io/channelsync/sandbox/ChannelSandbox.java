@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +56,8 @@ public class ChannelSandbox {
     /** A Booking.com reservation; {@code acknowledged} once channel-sync confirmed it stored it. */
     public record BookingReservation(String id, String xml, boolean acknowledged) {
     }
-    /** Airbnb reservations the channel holds, per listing id, by confirmation code (what reconciliation reads). */
-    private final Map<String, Map<String, Map<String, Object>>> airbnbReservations = new ConcurrentHashMap<>();
+    /** What each channel's part of the sandbox forgets when told to forget everything. */
+    private final List<Runnable> onClear = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ChannelSandbox() {
         log.warn("Channel SANDBOX active: Airbnb and Booking.com are simulated under /sandbox/**; nothing reaches a real channel");
@@ -124,7 +123,7 @@ public class ChannelSandbox {
             requests.clear();
         }
         bookingReservations.clear();
-        airbnbReservations.clear();
+        onClear.forEach(Runnable::run);
         faults = Faults.none();
     }
 
@@ -154,13 +153,8 @@ public class ChannelSandbox {
                 r.id().equals(reservationId) ? new BookingReservation(r.id(), r.xml(), true) : r));
     }
 
-    /** A reservation Airbnb holds; a second one with the same confirmation code replaces the first (an alteration). */
-    public synchronized void putAirbnbReservation(String listingId, Map<String, Object> reservation) {
-        airbnbReservations.computeIfAbsent(listingId, l -> new LinkedHashMap<>())
-                .put(String.valueOf(reservation.get("confirmation_code")), reservation);
-    }
-
-    public synchronized List<Map<String, Object>> airbnbReservations(String listingId) {
-        return List.copyOf(airbnbReservations.getOrDefault(listingId, Map.of()).values());
+    /** A channel's part of the sandbox registers what it forgets on {@link #clear()}. */
+    public void onClear(Runnable forget) {
+        onClear.add(forget);
     }
 }

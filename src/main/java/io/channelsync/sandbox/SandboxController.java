@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * Control: {@code GET /sandbox/requests?channel=airbnb|booking_com&after=SEQ}, {@code DELETE /sandbox/requests}
  * (forget everything), {@code GET|PUT /sandbox/faults} ({@code {"error_rate": 0.2, "latency_ms": 100,
  * "status_by_key": {"<listing or hotel id>": 503}, "outage_until": "2026-11-25T15:00:00Z"}}),
- * {@code POST /sandbox/booking_com/reservations} (a new reservation at a hotel: offered at every pull until acknowledged) and
- * {@code POST /sandbox/airbnb/reservations} (a reservation Airbnb holds, for reconciliation).
+ * {@code POST /sandbox/booking_com/reservations} (a new reservation at a hotel: offered at every pull until acknowledged).
+ * Airbnb's part is {@link io.channelsync.channel.airbnb.AirbnbSandbox}, in Airbnb's folder.
  */
 @RestController
 @RequestMapping("/sandbox")
@@ -39,41 +39,6 @@ public class SandboxController {
 
     public SandboxController(ChannelSandbox sandbox) {
         this.sandbox = sandbox;
-    }
-
-    // ---- Airbnb ----
-
-    @PutMapping(path = "/airbnb/v2/calendars/{listingId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> airbnbCalendar(@PathVariable String listingId, @RequestBody String body) {
-        int status = sandbox.answerFor(listingId, 200);
-        sandbox.record("airbnb", "PUT", "/v2/calendars/" + listingId, listingId, status, body);
-        if (status >= 300) {
-            return ResponseEntity.status(status).body(Map.of("error", "sandbox_fault", "message", "injected HTTP " + status));
-        }
-        return ResponseEntity.ok(Map.of("listing_id", listingId, "result", "calendar updated"));
-    }
-
-    @GetMapping(path = "/airbnb/v2/reservations", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> airbnbReservations(@RequestParam("listing_id") String listingId,
-                                                           @RequestParam(defaultValue = "0") int offset,
-                                                           @RequestParam(defaultValue = "50") int limit) {
-        int status = sandbox.answerFor(listingId, 200);
-        sandbox.record("airbnb", "GET", "/v2/reservations?listing_id=" + listingId + "&offset=" + offset, listingId, status, null);
-        if (status >= 300) {
-            return ResponseEntity.status(status).body(Map.of("error", "sandbox_fault", "message", "injected HTTP " + status));
-        }
-        List<Map<String, Object>> all = sandbox.airbnbReservations(listingId);
-        int end = Math.min(all.size(), offset + limit);
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("reservations", offset < end ? all.subList(offset, end) : List.of());
-        page.put("next_offset", end < all.size() ? end : null);
-        return ResponseEntity.ok(page);
-    }
-
-    @PostMapping(path = "/airbnb/reservations", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> addAirbnbReservation(@RequestBody Map<String, Object> reservation) {
-        sandbox.putAirbnbReservation(String.valueOf(reservation.get("listing_id")), reservation);
-        return ResponseEntity.accepted().build();
     }
 
     // ---- Booking.com ----

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.Channels;
+import io.channelsync.channel.airbnb.AirbnbApi;
 import io.channelsync.channel.airbnb.AirbnbConnector;
 import io.channelsync.channel.airbnb.AirbnbReservationsClient;
+import io.channelsync.connection.ChannelConnections;
 import io.channelsync.channel.ChannelHttp;
 import io.channelsync.channel.ChannelProperties;
 import io.channelsync.reconciliation.Reconciler;
@@ -66,6 +68,11 @@ class ReconciliationBenchmark extends IntegrationTest {
     Alerts alerts;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    ChannelConnections connections;
+
+    /** Each bench host's listings, in mapping order: Airbnb lists reservations per host. */
+    static final Map<String, List<String>> HOST_LISTINGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void reconcileOneHundredAgenciesOfOneThousandBookings() throws Exception {
@@ -77,7 +84,7 @@ class ReconciliationBenchmark extends IntegrationTest {
                     new ChannelProperties.Airbnb("http://127.0.0.1:" + stub.getAddress().getPort(), "bench-key"),
                     null, Duration.ofSeconds(5), Duration.ofSeconds(30));
             // only the reservation reader is used by reconciliation
-            Channels channels = new Channels(List.of(new AirbnbConnector(null, new AirbnbReservationsClient(local, json, new ChannelHttp(local)), null)));
+            Channels channels = new Channels(List.of(new AirbnbConnector(null, new AirbnbReservationsClient(new AirbnbApi(local, connections), json, new ChannelHttp(local)), null, null)));
             Reconciler reconciler = new Reconciler(sql, runs, config, alerts, channels);
 
             reconciler.reconcile(agencies.get(0), "api"); // warm-up (JIT, connection pool)
@@ -166,6 +173,7 @@ class ReconciliationBenchmark extends IntegrationTest {
                 UUID property = data.property(agency);
                 String listing = TestData.uniqueListingId();
                 data.airbnbMapping(agency, property, listing);
+                HOST_LISTINGS.computeIfAbsent(data.airbnbHost(data.airbnbConnection(agency)), h -> new ArrayList<>()).add(listing);
                 Map<String, Object> row = new HashMap<>();
                 row.put("agency", agency);
                 row.put("property", property);
@@ -201,7 +209,10 @@ class ReconciliationBenchmark extends IntegrationTest {
         return nanos;
     }
 
-    /** The Airbnb reservations API for every bench listing: stay i of listing L is code BN{L}-{i}. */
+    /**
+     * The Airbnb reservations API for every bench host ({@code host_id}, {@code _limit}, {@code _cursor},
+     * answered {@code paging.next_cursor}): the host's listings one after the other; stay i of listing L is code BN{L}-{i}.
+     */
     static HttpServer airbnbStub(LocalDate today) throws Exception {
         // without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs: ~40 ms a call
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -213,23 +224,26 @@ class ReconciliationBenchmark extends IntegrationTest {
                 String[] kv = pair.split("=", 2);
                 q.put(kv[0], kv.length > 1 ? kv[1] : "");
             }
-            String listing = q.get("listing_id");
-            int offset = Integer.parseInt(q.getOrDefault("offset", "0"));
-            int limit = Integer.parseInt(q.getOrDefault("limit", "50"));
-            int end = Math.min(offset + limit, STAYS_PER_PROPERTY);
+            List<String> listings = HOST_LISTINGS.getOrDefault(q.get("host_id"), List.of());
+            int offset = Integer.parseInt(q.getOrDefault("_cursor", "0"));
+            int limit = Integer.parseInt(q.getOrDefault("_limit", "10"));
+            int total = listings.size() * STAYS_PER_PROPERTY;
+            int end = Math.min(offset + limit, total);
             StringBuilder body = new StringBuilder("{\"reservations\":[");
-            for (int i = offset; i < end; i++) {
-                if (i > offset) {
+            for (int index = offset; index < end; index++) {
+                if (index > offset) {
                     body.append(',');
                 }
+                String listing = listings.get(index / STAYS_PER_PROPERTY);
+                int i = index % STAYS_PER_PROPERTY;
                 body.append("{\"confirmation_code\":\"BN").append(listing).append('-').append(i)
                         .append("\",\"listing_id\":\"").append(listing)
                         .append("\",\"start_date\":\"").append(today.plusDays(3L * i + 1))
                         .append("\",\"end_date\":\"").append(today.plusDays(3L * i + 3))
-                        .append("\",\"number_of_guests\":2,\"status_type\":\"accepted\",\"expected_payout_amount_accurate\":")
+                        .append("\",\"number_of_guests\":2,\"status_type\":\"accept\",\"expected_payout_amount_accurate\":")
                         .append(100 + i).append(",\"host_currency\":\"EUR\",\"guest_first_name\":\"Bench\",\"guest_last_name\":\"Guest\"}");
             }
-            body.append("],\"next_offset\":").append(end < STAYS_PER_PROPERTY ? Integer.toString(end) : "null").append('}');
+            body.append("],\"paging\":{\"next_cursor\":").append(end < total ? "\"" + end + "\"" : "null").append("}}");
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);

@@ -102,10 +102,21 @@ public final class ChannelSyncDemo {
         listing = Long.toString(ThreadLocalRandom.current().nextLong(10_000_000L, 99_999_999L)) + "0000000001";
         hotel = Long.toString(ThreadLocalRandom.current().nextLong(100_000, 999_999));
         room = hotel + "01";
-        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"platform\": \"airbnb\", \"listing_id\": \"%s\"}"
-                .formatted(property, listing)).status == 201, "mapped to Airbnb listing " + listing);
-        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"platform\": \"booking_com\", \"listing_id\": \"%s\", \"room_id\": \"%s\"}"
-                .formatted(property, hotel, room)).status == 201, "mapped to Booking.com hotel " + hotel + ", room " + room);
+        // the agency's accounts on the channels: its Airbnb host (with the host's OAuth token) and its Booking.com hotel
+        String host = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
+        String hostToken = "demo-host-token-" + shortId();
+        require(put("/sandbox/airbnb/hosts/" + host, null, "{\"oauth_token\": \"%s\", \"listings\": [\"%s\"]}"
+                .formatted(hostToken, listing)).status == 204, "Airbnb's sandbox knows host " + host + " and its listing " + listing);
+        Response airbnb = post("/api/v1/channel-connections", agencyKey, "{\"platform\": \"airbnb\", \"account_id\": \"%s\", \"credentials\": {\"oauth_token\": \"%s\"}}"
+                .formatted(host, hostToken));
+        require(airbnb.status == 201 && !airbnb.body.contains(hostToken),
+                "connected Airbnb host " + host + " (201; the OAuth token is stored encrypted and never shown again)");
+        Response booking = post("/api/v1/channel-connections", agencyKey, "{\"platform\": \"booking_com\", \"hotel_ids\": [\"%s\"]}".formatted(hotel));
+        require(booking.status == 201, "connected Booking.com hotel " + hotel);
+        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"connection_id\": \"%s\", \"listing_id\": \"%s\"}"
+                .formatted(property, str(airbnb.json(), "id"), listing)).status == 201, "mapped to Airbnb listing " + listing + " (Airbnb confirmed the host owns it)");
+        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"connection_id\": \"%s\", \"listing_id\": \"%s\", \"room_id\": \"%s\"}"
+                .formatted(property, str(booking.json(), "id"), hotel, room)).status == 201, "mapped to Booking.com hotel " + hotel + ", room " + room);
 
         StringBuilder days = new StringBuilder();
         for (int i = 0; i < 60; i++) {
@@ -114,7 +125,8 @@ public final class ChannelSyncDemo {
         Response calendar = put("/api/v1/properties/" + property + "/availability", agencyKey, "{\"days\": [" + days + "]}");
         require(calendar.status == 200 || calendar.status == 202, "the PMS published 60 open nights");
         awaitJobs("succeeded", 2, "the calendar was pushed to both channels");
-        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, null), "Airbnb's sandbox received the calendar (PUT /v2/calendars/" + listing + ")");
+        require(sandboxSaw("airbnb", "/v2/calendars/" + listing + "/", "\"availability\""),
+                "Airbnb's sandbox received the calendar (PUT /v2/calendars/" + listing + "/{start}/{end}, with the host's OAuth token)");
         require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "HotelCode=\"" + hotel + "\""), "Booking.com's sandbox received OTA_HotelAvailNotif for hotel " + hotel);
     }
 
@@ -125,8 +137,8 @@ public final class ChannelSyncDemo {
     private void airbnbBooking() {
         title("A guest books on Airbnb: the same nights must close on Booking.com");
         airbnbCode = "HM" + shortId().toUpperCase();
-        airbnbSandboxHolds(airbnbCode, day(10), day(13), "accepted");
-        airbnbBookingBody = airbnbReservation("evt-" + airbnbCode + "-1", "reservation_acceptance_confirmation", airbnbCode, day(10), day(13), "accepted");
+        airbnbSandboxHolds(airbnbCode, day(10), day(13), "accept");
+        airbnbBookingBody = airbnbReservation("evt-" + airbnbCode + "-1", "reservation_acceptance_confirmation", airbnbCode, day(10), day(13), "accept");
         airbnbBookingTime = Instant.now().getEpochSecond();
         Response accepted = airbnbWebhook(airbnbBookingBody, airbnbSecret, airbnbBookingTime);
         require(accepted.status == 202 && "queued".equals(str(accepted.json(), "status")),
@@ -141,7 +153,7 @@ public final class ChannelSyncDemo {
         title("The channel delivers the same event twice, and someone forges one");
         Response again = airbnbWebhook(airbnbBookingBody, airbnbSecret, airbnbBookingTime);
         require(again.status == 200 && "duplicate".equals(str(again.json(), "status")), "the repeat is answered 200 duplicate and processed no second time");
-        byte[] forged = airbnbReservation("evt-forged-" + shortId(), "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled");
+        byte[] forged = airbnbReservation("evt-forged-" + shortId(), "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled_by_guest");
         Response refused = airbnbWebhook(forged, "not-the-secret", Instant.now().getEpochSecond());
         require(refused.status == 401, "a forged cancellation (wrong signature) is refused with 401 and logged as rejected");
         awaitBooking(airbnbCode, "confirmed", "the booking is untouched by the forgery");
@@ -149,8 +161,8 @@ public final class ChannelSyncDemo {
 
     private void airbnbCancellation() {
         title("The guest cancels on Airbnb: the nights reopen on Booking.com");
-        airbnbSandboxHolds(airbnbCode, day(10), day(13), "cancelled");
-        byte[] cancel = airbnbReservation("evt-" + airbnbCode + "-2", "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled");
+        airbnbSandboxHolds(airbnbCode, day(10), day(13), "cancelled_by_guest");
+        byte[] cancel = airbnbReservation("evt-" + airbnbCode + "-2", "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled_by_guest");
         require(airbnbWebhook(cancel, airbnbSecret, Instant.now().getEpochSecond()).status == 202, "cancellation webhook accepted");
         awaitBooking(airbnbCode, "cancelled", "booking " + airbnbCode + " is cancelled in the PMS");
         awaitJobs("succeeded", 4, "a sync job pushed the reopened nights to Booking.com");
@@ -208,7 +220,7 @@ public final class ChannelSyncDemo {
     private void reconciliation() {
         title("Airbnb lost a webhook: the daily reconciliation finds the drift");
         String lost = "HM" + shortId().toUpperCase();
-        airbnbSandboxHolds(lost, day(40), day(43), "accepted");
+        airbnbSandboxHolds(lost, day(40), day(43), "accept");
         say("Airbnb holds reservation %s, but its webhook never arrived", lost);
         Response runs = post("/api/v1/reconciliation/runs", agencyKey, "{}");
         require(runs.status == 201, "reconciliation run for the agency (the Quartz route runs it daily for every agency)");

@@ -19,6 +19,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ChannelMappingApiTest extends IntegrationTest {
@@ -33,16 +37,20 @@ class ChannelMappingApiTest extends IntegrationTest {
     void aMappingMakesTheWholeRoundTripThroughTheDatabase() throws Exception {
         var agency = data.agency();
         UUID property = data.property(agency.id());
-        String listing = "1234567890123456789"; // 19 digits: more than a long's 18 safe decimal digits in a double
+        // 19 digits: more than a long's 18 safe decimal digits in a double (unique per run: one live holder per listing)
+        String listing = "12" + String.format("%017d", java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000_000_000_000L));
+        UUID connection = airbnbListingOf(agency, listing);
 
+        // platform left out: it is the connection's
         var created = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(property, listing));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, connection, listing));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode mapping = JSON.readTree(created.body());
         String id = mapping.path("id").asText();
         assertThat(mapping.path("listing_id").isTextual()).isTrue();
         assertThat(mapping.path("listing_id").asText()).isEqualTo(listing);
         assertThat(mapping.path("platform").asText()).isEqualTo("airbnb");
+        assertThat(mapping.path("connection_id").asText()).isEqualTo(connection.toString());
         assertThat(mapping.path("property_id").asText()).isEqualTo(property.toString());
         assertThat(mapping.path("sync_enabled").asBoolean()).isTrue();
         assertThat(mapping.has("warnings")).isFalse();
@@ -58,8 +66,10 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(JSON.readTree(patched.body()).path("listing_id").asText()).isEqualTo(listing);
 
         String otherListing = TestData.uniqueListingId();
+        airbnbListingOf(agency, otherListing);
         var replaced = api.put(MAPPINGS + "/" + id, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s", "sync_enabled": true}""".formatted(property, otherListing));
+                {"property_id": "%s", "connection_id": "%s", "platform": "airbnb", "listing_id": "%s", "sync_enabled": true}"""
+                .formatted(property, connection, otherListing));
         assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
         assertThat(jdbc.queryForMap("select listing_id, sync_enabled from channel_mappings where id = ?::uuid", id))
                 .containsEntry("listing_id", otherListing).containsEntry("sync_enabled", true);
@@ -80,8 +90,9 @@ class ChannelMappingApiTest extends IntegrationTest {
         UUID property = data.property(agency.id());
         // 19 digits above Long.MAX_VALUE, unique per run (a DATABASE_URL server keeps earlier runs' mappings)
         String listing = "98" + String.format("%017d", java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000_000_000_000L));
+        UUID connection = airbnbListingOf(agency, listing);
         var created = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": %s}""".formatted(property, listing));
+                {"property_id": "%s", "connection_id": "%s", "platform": "airbnb", "listing_id": %s}""".formatted(property, connection, listing));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JSON.readTree(created.body()).path("listing_id").asText()).isEqualTo(listing);
     }
@@ -136,9 +147,10 @@ class ChannelMappingApiTest extends IntegrationTest {
     void aBookingComRoomIdStartingWithTheHotelIdIsAcceptedWithoutWarning() throws Exception {
         var agency = data.agency();
         String hotel = TestData.uniqueListingId().substring(0, 9);
+        UUID connection = data.bookingComConnection(agency.id(), hotel);
         var response = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "%s01"}"""
-                .formatted(data.property(agency.id()), hotel, hotel));
+                {"property_id": "%s", "connection_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "%s01"}"""
+                .formatted(data.property(agency.id()), connection, hotel, hotel));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("room_id").asText()).isEqualTo(hotel + "01");
@@ -149,9 +161,10 @@ class ChannelMappingApiTest extends IntegrationTest {
     void aBookingComRoomIdNotStartingWithTheHotelIdIsAcceptedWithAWarning() throws Exception {
         var agency = data.agency();
         String hotel = TestData.uniqueListingId().substring(0, 9);
+        UUID connection = data.bookingComConnection(agency.id(), hotel);
         var response = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "555"}"""
-                .formatted(data.property(agency.id()), hotel));
+                {"property_id": "%s", "connection_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "555"}"""
+                .formatted(data.property(agency.id()), connection, hotel));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode warning = JSON.readTree(response.body()).path("warnings").get(0);
         assertThat(warning.path("field").asText()).isEqualTo("room_id");
@@ -162,12 +175,16 @@ class ChannelMappingApiTest extends IntegrationTest {
     @Test
     void patchingABookingComMappingToAirbnbNeedsTheRoomIdCleared() throws Exception {
         var agency = data.agency();
-        UUID mapping = data.bookingComMapping(agency.id(), data.property(agency.id()), "2345678", "234567801");
+        String hotel = TestData.uniqueListingId().substring(0, 7);
+        UUID mapping = data.bookingComMapping(agency.id(), data.property(agency.id()), hotel, hotel + "01");
         String listing = TestData.uniqueListingId();
+        UUID airbnb = airbnbListingOf(agency, listing);
         assertValidationError(api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), """
-                {"platform": "airbnb", "listing_id": "%s"}""".formatted(listing)), "room_id", "not_allowed");
+                {"connection_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(airbnb, listing)), "room_id", "not_allowed");
+        assertValidationError(api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), """
+                {"platform": "airbnb", "listing_id": "%s", "room_id": null}""".formatted(listing)), "platform", "platform_mismatch");
         var patched = api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), """
-                {"platform": "airbnb", "listing_id": "%s", "room_id": null}""".formatted(listing));
+                {"connection_id": "%s", "platform": "airbnb", "listing_id": "%s", "room_id": null}""".formatted(airbnb, listing));
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         assertThat(jdbc.queryForMap("select platform, listing_id, room_id from channel_mappings where id = ?", mapping))
                 .containsEntry("platform", "airbnb").containsEntry("listing_id", listing).containsEntry("room_id", null);
@@ -231,8 +248,9 @@ class ChannelMappingApiTest extends IntegrationTest {
         var agency = data.agency();
         String listing = TestData.uniqueListingId();
         UUID existing = data.airbnbMapping(agency.id(), data.property(agency.id()), listing);
+        UUID connection = airbnbListingOf(agency, listing);
         var response = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(data.property(agency.id()), listing));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(data.property(agency.id()), connection, listing));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("error").asText()).isEqualTo("conflict");
@@ -245,8 +263,10 @@ class ChannelMappingApiTest extends IntegrationTest {
         var agency = data.agency();
         UUID property = data.property(agency.id());
         UUID existing = data.airbnbMapping(agency.id(), property, TestData.uniqueListingId());
+        String listing = TestData.uniqueListingId();
+        UUID connection = airbnbListingOf(agency, listing);
         var response = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(property, TestData.uniqueListingId()));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, connection, listing));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("conflict").asText()).isEqualTo("property_already_mapped");
@@ -259,10 +279,44 @@ class ChannelMappingApiTest extends IntegrationTest {
         String listing = TestData.uniqueListingId();
         UUID their = data.airbnbMapping(theirs.id(), data.property(theirs.id()), listing);
         var mine = data.agency();
+        // Airbnb says my host owns it (the host moved the listing to my agency's account): the old mapping still holds it
+        UUID connection = airbnbListingOf(mine, listing);
         var response = api.post(MAPPINGS, mine.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(data.property(mine.id()), listing));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(data.property(mine.id()), connection, listing));
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(response.body()).contains("listing_already_mapped").doesNotContain(their.toString());
+    }
+
+    @Test
+    void aMappingWithoutAConnectionIsRefusedOnceItsIdsAreValid() throws Exception {
+        var agency = data.agency();
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(data.property(agency.id()), TestData.uniqueListingId())),
+                "connection_id", "required");
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "listing_id": "%s"}""".formatted(data.property(agency.id()), TestData.uniqueListingId())),
+                "platform", "required");
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}"""
+                .formatted(data.property(agency.id()), UUID.randomUUID(), TestData.uniqueListingId())), "connection_id", "unknown_connection");
+        var other = data.agency();
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}"""
+                .formatted(data.property(agency.id()), data.airbnbConnection(other.id()), TestData.uniqueListingId())),
+                "connection_id", "unknown_connection");
+        assertThat(jdbc.queryForObject("select count(*) from channel_mappings where agency_id = ?", Integer.class, agency.id())).isZero();
+    }
+
+    @Test
+    void aMappingMadeBeforeConnectionsCanStillBePausedButNotMovedToAnotherListingWithoutOne() throws Exception {
+        var agency = data.agency();
+        UUID property = data.property(agency.id());
+        UUID legacy = jdbc.queryForObject("""
+                insert into channel_mappings (agency_id, property_id, platform, listing_id) values (?, ?, 'airbnb', ?) returning id""",
+                UUID.class, agency.id(), property, TestData.uniqueListingId());
+        assertThat(api.patch(MAPPINGS + "/" + legacy, agency.apiKey(), "{\"sync_enabled\": false}").statusCode()).isEqualTo(200);
+        assertValidationError(api.patch(MAPPINGS + "/" + legacy, agency.apiKey(), """
+                {"listing_id": "%s"}""".formatted(TestData.uniqueListingId())), "connection_id", "required");
     }
 
     @Test
@@ -270,12 +324,13 @@ class ChannelMappingApiTest extends IntegrationTest {
         var agency = data.agency();
         String listing = TestData.uniqueListingId();
         List<UUID> properties = List.of(data.property(agency.id()), data.property(agency.id()));
+        UUID connection = airbnbListingOf(agency, listing);
         CyclicBarrier start = new CyclicBarrier(2);
         List<CompletableFuture<HttpResponse<String>>> calls = properties.stream()
                 .map(property -> CompletableFuture.supplyAsync(() -> {
                     await(start);
                     return api.post(MAPPINGS, agency.apiKey(), """
-                            {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(property, listing));
+                            {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, connection, listing));
                 })).toList();
         List<HttpResponse<String>> responses = calls.stream().map(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toList();
 
@@ -309,7 +364,7 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(api.patch(MAPPINGS + "/" + mapping, agency.apiKey(), "{\"sync_enabled\": true}").statusCode()).isEqualTo(404);
 
         var again = api.post(MAPPINGS, agency.apiKey(), """
-                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s"}""".formatted(property, listing));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, airbnbListingOf(agency, listing), listing));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
     }
 
@@ -345,8 +400,9 @@ class ChannelMappingApiTest extends IntegrationTest {
 
         UUID property = data.property(second.id());
         String hotel = TestData.uniqueListingId();
+        UUID connection = data.bookingComConnection(second.id(), hotel);
         var created = api.post(MAPPINGS, OPERATOR_KEY, """
-                {"property_id": "%s", "platform": "booking_com", "listing_id": "%s", "room_id": "%s01"}""".formatted(property, hotel, hotel));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s", "room_id": "%s01"}""".formatted(property, connection, hotel, hotel));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JSON.readTree(created.body()).path("agency_id").asText()).isEqualTo(second.id().toString());
         assertThat(api.patch(MAPPINGS + "/" + firstMapping, OPERATOR_KEY, "{\"sync_enabled\": false}").statusCode()).isEqualTo(200);
@@ -371,6 +427,17 @@ class ChannelMappingApiTest extends IntegrationTest {
         assertThat(api.get(MAPPINGS, null).statusCode()).isEqualTo(401);
         assertThat(api.post(MAPPINGS, null, "{}").statusCode()).isEqualTo(401);
         assertThat(api.delete(MAPPINGS + "/" + UUID.randomUUID(), "csk_wrong").statusCode()).isEqualTo(401);
+    }
+
+    /** The agency's Airbnb connection; Airbnb answers the listing read, with that host's token, as the host's listing. */
+    private UUID airbnbListingOf(TestData.Agency agency, String listing) {
+        UUID connection = data.airbnbConnection(agency.id());
+        String host = data.airbnbHost(connection);
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/listings/" + listing))
+                .withHeader("X-Airbnb-OAuth-Token", equalTo(TestData.oauthToken(host)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"listing\": {\"id\": " + listing + ", \"user_id\": " + host + "}}")));
+        return connection;
     }
 
     static void assertValidationError(HttpResponse<String> response, String field, String rule) throws Exception {

@@ -23,7 +23,7 @@ class LogCorrelationTest extends IntegrationTest {
         var property = data.property(agency.id());
         String listing = TestData.uniqueListingId();
         data.airbnbMapping(agency.id(), property, listing);
-        CHANNELS.stubFor(put(urlPathEqualTo("/airbnb/v2/calendars/" + listing)).willReturn(aResponse().withStatus(200)));
+        CHANNELS.stubFor(put(urlPathMatching("/airbnb/v2/calendars/" + listing + "/.*")).willReturn(aResponse().withStatus(200)));
 
         var response = api.post("/api/v1/sync/availability", agency.apiKey(), "{\"property_id\":\"" + property + "\"}");
         assertThat(response.statusCode()).isEqualTo(202);

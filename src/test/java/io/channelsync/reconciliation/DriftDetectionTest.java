@@ -39,7 +39,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
         booking(agency.id(), property, "airbnb", code(), TODAY.plusDays(40), TODAY.plusDays(42), "cancelled", 2, "100.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accepted", 2, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accept", 2, "480.00")));
 
         JsonNode run = runFor(agency);
 
@@ -51,19 +51,20 @@ class DriftDetectionTest extends ReconciliationTestSupport {
         assertThat(run.path("counts").path("discrepancies").asInt()).isZero();
         assertThat(kinds(run)).isEmpty();
         assertThat(jdbc.queryForObject("select count(*) from alerts where run_id = ?", Integer.class, run.path("id").asLong())).isZero();
+        String host = data.airbnbHost(data.airbnbConnection(agency.id()));
         CHANNELS.verify(getRequestedFor(urlPathEqualTo("/airbnb/v2/reservations"))
-                .withQueryParam("listing_id", equalTo(listing))
-                .withQueryParam("start_date", equalTo(TODAY.minusDays(30).toString()))
-                .withQueryParam("end_date", equalTo(TODAY.plusDays(365).toString()))
-                .withHeader("X-Airbnb-API-Key", equalTo(""))
+                .withQueryParam("host_id", equalTo(host))
+                .withQueryParam("_limit", equalTo("50"))
+                .withHeader("X-Airbnb-API-Key", equalTo("test-airbnb-api-key"))
+                .withHeader("X-Airbnb-OAuth-Token", equalTo(io.channelsync.support.TestData.oauthToken(host)))
                 .withoutHeader("Authorization"));
     }
 
     @Test
     void aReservationOnlyOnTheChannelIsMissingInPms() throws Exception {
         String code = code();
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accepted", 3, "300.00"),
-                airbnbReservation(listing, code(), in, out, "cancelled", 3, "300.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accept", 3, "300.00"),
+                airbnbReservation(listing, code(), in, out, "cancelled_by_host", 3, "300.00")));
 
         JsonNode run = runFor(agency);
 
@@ -96,7 +97,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     void differentStayDatesAreReportedWithBothSides() throws Exception {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in.plusDays(1), out.plusDays(1), "accepted", 2, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in.plusDays(1), out.plusDays(1), "accept", 2, "480.00")));
 
         JsonNode d = only(runFor(agency), "dates_differ");
 
@@ -109,7 +110,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     void cancelledOnTheChannelButConfirmedInPmsIsAStatusDifference() throws Exception {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "cancelled", 2, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "cancelled_by_guest", 2, "480.00")));
 
         JsonNode run = runFor(agency);
 
@@ -123,7 +124,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     void aDifferentGuestCountIsReported() throws Exception {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accepted", 4, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accept", 4, "480.00")));
 
         JsonNode run = runFor(agency);
 
@@ -138,7 +139,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     void aDifferentAmountIsReported() throws Exception {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accepted", 2, "455.50")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accept", 2, "455.50")));
 
         JsonNode run = runFor(agency);
 
@@ -153,7 +154,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
         String code = code();
         booking(agency.id(), property, "airbnb", code, in, out, "confirmed", 2, "480.00");
         booking(agency.id(), property, "direct", null, out.minusDays(1), out.plusDays(3), "confirmed", 2, "300.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accepted", 2, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code, in, out, "accept", 2, "480.00")));
 
         JsonNode run = runFor(agency);
 
@@ -169,7 +170,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     @Test
     void aChannelReservationMissingInPmsOverAConfirmedStayIsAlsoADoubleBooking() throws Exception {
         booking(agency.id(), property, "direct", null, in, out, "confirmed", 2, "300.00");
-        stubAirbnb(listing, List.of(airbnbReservation(listing, code(), in.plusDays(1), out.plusDays(1), "accepted", 2, "480.00")));
+        stubAirbnb(listing, List.of(airbnbReservation(listing, code(), in.plusDays(1), out.plusDays(1), "accept", 2, "480.00")));
 
         JsonNode run = runFor(agency);
 
@@ -180,7 +181,7 @@ class DriftDetectionTest extends ReconciliationTestSupport {
     @Test
     void anUnreachableChannelFailsTheMappingAndIsRecorded() throws Exception {
         booking(agency.id(), property, "airbnb", code(), in, out, "confirmed", 2, "480.00");
-        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(listing))
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations"))
                 .willReturn(aResponse().withStatus(503)));
 
         JsonNode run = runFor(agency);
@@ -199,13 +200,13 @@ class DriftDetectionTest extends ReconciliationTestSupport {
         String second = code();
         booking(agency.id(), property, "airbnb", first, in, out, "confirmed", 2, "480.00");
         booking(agency.id(), property, "airbnb", second, out, out.plusDays(2), "confirmed", 2, "200.00");
-        stubAirbnbPage(listing, 0, List.of(airbnbReservation(listing, first, in, out, "accepted", 2, "480.00")), 1);
-        stubAirbnbPage(listing, 1, List.of(airbnbReservation(listing, second, out, out.plusDays(2), "accepted", 2, "200.00")), null);
+        stubAirbnbPage(listing, 0, List.of(airbnbReservation(listing, first, in, out, "accept", 2, "480.00")), 1);
+        stubAirbnbPage(listing, 1, List.of(airbnbReservation(listing, second, out, out.plusDays(2), "accept", 2, "200.00")), null);
 
         JsonNode run = runFor(agency);
 
         assertThat(kinds(run)).isEmpty();
         assertThat(run.path("counts").path("channel_bookings").asInt()).isEqualTo(2);
-        CHANNELS.verify(2, getRequestedFor(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(listing)));
+        CHANNELS.verify(2, getRequestedFor(urlPathEqualTo("/airbnb/v2/reservations")));
     }
 }

@@ -47,6 +47,11 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
         return new Mapped(agency, property, listing);
     }
 
+    /** The Airbnb host of the agency's connection: Airbnb lists reservations per host. */
+    String hostOf(Mapped mapped) {
+        return data.airbnbHost(data.airbnbConnection(mapped.agency().id()));
+    }
+
     List<Map<String, Object>> scheduledRuns(UUID agency) {
         return jdbc.queryForList("""
                 select id, status, started_at, finished_at, discrepancies, mappings_failed from reconciliation_runs
@@ -65,10 +70,10 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
         Mapped down = mapped();
         String code = code();
         booking(clean.agency().id(), clean.property(), "airbnb", code, TODAY.plusDays(5), TODAY.plusDays(7), "confirmed", 2, "100.00");
-        stubAirbnb(clean.listing(), List.of(airbnbReservation(clean.listing(), code, TODAY.plusDays(5), TODAY.plusDays(7), "accepted", 2, "100.00")));
+        stubAirbnb(clean.listing(), List.of(airbnbReservation(clean.listing(), code, TODAY.plusDays(5), TODAY.plusDays(7), "accept", 2, "100.00")));
         booking(drifting.agency().id(), drifting.property(), "airbnb", code(), TODAY.plusDays(5), TODAY.plusDays(7), "confirmed", 2, "100.00");
         stubAirbnb(drifting.listing(), List.of());
-        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(down.listing()))
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("host_id", equalTo(hostOf(down)))
                 .willReturn(aResponse().withStatus(503)));
 
         camel.getRouteController().startRoute(ROUTE);
@@ -118,8 +123,8 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
     void theScheduledJobNeverRunsTwiceAtOnce() throws Exception {
         Mapped slow = mapped();
         // each run of this agency takes 1.5 s while the trigger fires every second
-        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("listing_id", equalTo(slow.listing()))
-                .willReturn(okJson("{\"reservations\": [], \"next_offset\": null}").withFixedDelay(1500)));
+        CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("host_id", equalTo(hostOf(slow)))
+                .willReturn(okJson("{\"reservations\": [], \"paging\": {\"next_cursor\": null}}").withFixedDelay(1500)));
 
         camel.getRouteController().startRoute(ROUTE);
         try {

@@ -17,6 +17,7 @@ import java.util.UUID;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,18 +55,28 @@ abstract class ReconciliationTestSupport extends IntegrationTest {
         return r;
     }
 
-    /** Airbnb answers these reservations for the listing, on one page. */
+    /** Airbnb answers these reservations for the listing's host, on one page. */
     void stubAirbnb(String listing, List<Map<String, Object>> reservations) throws Exception {
         stubAirbnbPage(listing, 0, reservations, null);
     }
 
+    /**
+     * Airbnb answers one page of the reservations of the listing's host (the host of its mapping's
+     * connection): page {@code offset} is asked with the cursor the page before answered ({@code "c<offset>"}).
+     */
     void stubAirbnbPage(String listing, int offset, List<Map<String, Object>> reservations, Integer nextOffset) throws Exception {
+        String host = jdbc.queryForObject("""
+                select c.account_id from channel_mappings m join channel_connections c on c.id = m.connection_id
+                 where m.platform = 'airbnb' and m.listing_id = ? and m.deleted_at is null""", String.class, listing);
+        Map<String, Object> paging = new LinkedHashMap<>();
+        paging.put("next_cursor", nextOffset == null ? null : "c" + nextOffset);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reservations", reservations);
-        body.put("next_offset", nextOffset);
+        body.put("paging", paging);
         CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations"))
-                .withQueryParam("listing_id", equalTo(listing))
-                .withQueryParam("offset", equalTo(Integer.toString(offset)))
+                .withQueryParam("host_id", equalTo(host))
+                .withQueryParam("_limit", equalTo("50"))
+                .withQueryParam("_cursor", offset == 0 ? absent() : equalTo("c" + offset))
                 .willReturn(okJson(JSON.writeValueAsString(body))));
     }
 

@@ -22,24 +22,34 @@ class ChannelSandboxTest extends IntegrationTest {
         api.delete("/sandbox/requests", null);
     }
 
-    @Test
-    void recordsTheCalendarItWasSent() throws Exception {
-        String body = "{\"listing_id\":\"4242\",\"days\":[{\"date\":\"2026-12-01\",\"available\":false}]}";
-        assertThat(api.put("/sandbox/airbnb/v2/calendars/4242", null, body).statusCode()).isEqualTo(200);
+    /** An Airbnb host of the sandbox with these listings; calls with its token reach the listings' calendars. */
+    private java.util.Map<String, String> airbnbHost(String... listings) {
+        String host = Long.toString(System.nanoTime());
+        String token = "sandbox-token-" + host;
+        api.put("/sandbox/airbnb/hosts/" + host, null, "{\"oauth_token\": \"" + token + "\", \"listings\": [\""
+                + String.join("\", \"", listings) + "\"]}");
+        return java.util.Map.of("Content-Type", "application/json", "X-Airbnb-OAuth-Token", token);
+    }
 
-        JsonNode recorded = json.readTree(api.get("/sandbox/requests?channel=airbnb", null).body());
-        assertThat(recorded).hasSize(1);
-        assertThat(recorded.get(0).path("path").asText()).isEqualTo("/v2/calendars/4242");
-        assertThat(recorded.get(0).path("body").asText()).isEqualTo(body);
+    private int putCalendar(String listing, java.util.Map<String, String> headers) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/sandbox/airbnb/v2/calendars/" + listing
+                + "/2026-12-01/2026-12-03")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"availability\": \"unavailable\"}"));
+        headers.forEach(request::header);
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void failsAtTheConfiguredRate() {
         api.put("/sandbox/faults", null, "{\"error_rate\": 0.3}");
+        var host = airbnbHost("77");
         int calls = 400;
         int failed = 0;
         for (int i = 0; i < calls; i++) {
-            if (api.put("/sandbox/airbnb/v2/calendars/77", null, "{}").statusCode() == 503) {
+            if (putCalendar("77", host) == 503) {
                 failed++;
             }
         }
@@ -50,8 +60,9 @@ class ChannelSandboxTest extends IntegrationTest {
     @Test
     void answersAFixedStatusForOneListingAndAnOutageForAll() {
         api.put("/sandbox/faults", null, "{\"status_by_key\": {\"5150\": 400}}");
-        assertThat(api.put("/sandbox/airbnb/v2/calendars/5150", null, "{}").statusCode()).isEqualTo(400);
-        assertThat(api.put("/sandbox/airbnb/v2/calendars/5151", null, "{}").statusCode()).isEqualTo(200);
+        var host = airbnbHost("5150", "5151");
+        assertThat(putCalendar("5150", host)).isEqualTo(400);
+        assertThat(putCalendar("5151", host)).isEqualTo(200);
 
         api.put("/sandbox/faults", null, "{\"outage_until\": \"" + Instant.now().plusSeconds(60) + "\"}");
         var during = api.postRaw("/sandbox/booking_com/hotels/ota/OTA_HotelAvailNotif",

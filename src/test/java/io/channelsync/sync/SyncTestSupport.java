@@ -79,7 +79,8 @@ public abstract class SyncTestSupport extends IntegrationTest {
         return jdbc.queryForList("select started_at from sync_attempts where sync_log_id = ? order by attempt_number", Timestamp.class, job);
     }
 
+    /** Every calendar PUT of the fixture's listing (a regex for urlPathMatching): /v2/calendars/{listing}/{start}/{end}. */
     protected static String airbnbPath(Fixture f) {
-        return "/airbnb/v2/calendars/" + f.listing();
+        return "/airbnb/v2/calendars/" + f.listing() + "/[0-9-]+/[0-9-]+";
     }
 }

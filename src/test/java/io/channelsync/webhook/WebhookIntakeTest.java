@@ -44,7 +44,7 @@ class WebhookIntakeTest extends IntegrationTest {
     }
 
     private byte[] reservation(String code) {
-        return airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2026-12-01", "2026-12-05", 2, "accepted");
+        return airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2026-12-01", "2026-12-05", 2, "accept");
     }
 
     private HttpResponse<String> postAirbnb(byte[] body, Map<String, String> headers) {
@@ -161,7 +161,7 @@ class WebhookIntakeTest extends IntegrationTest {
     @Test
     void duplicateDeliveryIsRecordedAndProcessedOnce() {
         byte[] body = airbnbReservation("evt-" + UUID.randomUUID(), "reservation_acceptance_confirmation", "HMDUP00001", listing,
-                "2026-12-01", "2026-12-05", 2, "accepted");
+                "2026-12-01", "2026-12-05", 2, "accept");
         assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(202);
         HttpResponse<String> again = postAirbnb(body, airbnbHeaders(AIRBNB_OLD, now(), body));
         assertThat(again.statusCode()).isEqualTo(200);
@@ -182,7 +182,7 @@ class WebhookIntakeTest extends IntegrationTest {
     @Test
     void concurrentDuplicateDeliveriesAreProcessedExactlyOnce() throws Exception {
         byte[] body = airbnbReservation("evt-" + UUID.randomUUID(), "reservation_acceptance_confirmation", "HMCONC0001", listing,
-                "2026-12-10", "2026-12-12", 2, "accepted");
+                "2026-12-10", "2026-12-12", 2, "accept");
         Map<String, String> headers = airbnbHeaders(AIRBNB_NEW, now(), body);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

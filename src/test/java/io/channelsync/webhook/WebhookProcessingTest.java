@@ -93,7 +93,7 @@ class WebhookProcessingTest extends IntegrationTest {
     void validAirbnbReservationIsStoredAndSyncsTheOtherChannel() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                "2026-12-01", "2026-12-05", 3, "accepted"), now());
+                "2026-12-01", "2026-12-05", 3, "accept"), now());
 
         Map<String, Object> row = awaitDone(id);
         assertThat(row.get("status")).isEqualTo("processed");
@@ -109,13 +109,44 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void everyAirbnbStatusTypeIsAppliedAndAnUnknownOneIsStoredAsPendingNotFailed() {
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("accept", "confirmed");
+        expected.put("pending", "pending");
+        expected.put("deny", "cancelled");
+        expected.put("timeout", "cancelled");
+        expected.put("cancelled_by_host", "cancelled");
+        expected.put("cancelled_by_guest", "cancelled");
+        expected.put("cancelled_by_admin", "cancelled");
+        expected.put("awaiting_payment", "pending"); // no evidence names it: kept, logged, never thrown
+        Map<String, Long> webhooks = new java.util.LinkedHashMap<>();
+        int day = 1;
+        for (String statusType : expected.keySet()) {
+            String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+            webhooks.put(code + " " + statusType, postAirbnb(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
+                    "2027-05-%02d".formatted(day), "2027-05-%02d".formatted(day + 1), 2, statusType), now()));
+            day += 2;
+        }
+        webhooks.forEach((codeAndType, id) -> {
+            String code = codeAndType.split(" ")[0];
+            String statusType = codeAndType.split(" ")[1];
+            Map<String, Object> row = awaitDone(id);
+            assertThat(row.get("status")).as(statusType).isEqualTo("processed");
+            assertThat(booking("airbnb", code)).as(statusType).containsEntry("status", expected.get(statusType));
+        });
+        long unknown = webhooks.entrySet().stream().filter(e -> e.getKey().endsWith("awaiting_payment")).findFirst().orElseThrow().getValue();
+        assertThat(jdbc.queryForObject("select payload->'reservation'->>'status_type' from webhook_log where id = ?", String.class, unknown))
+                .as("the raw status_type is kept with the event").isEqualTo("awaiting_payment");
+    }
+
+    @Test
     void olderAlterationAfterANewerOneChangesNothing() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long t = now();
         awaitDone(postAirbnb(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
-                "2026-12-01", "2026-12-08", 4, "accepted"), t));
+                "2026-12-01", "2026-12-08", 4, "accept"), t));
         long older = postAirbnb(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
-                "2026-12-01", "2026-12-03", 1, "accepted"), t - 60);
+                "2026-12-01", "2026-12-03", 1, "accept"), t - 60);
 
         assertThat(awaitDone(older).get("status")).isEqualTo("processed");
         assertThat(booking("airbnb", code)).containsEntry("check_out", "2026-12-08").containsEntry("guests", 4);
@@ -128,9 +159,9 @@ class WebhookProcessingTest extends IntegrationTest {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long t = now();
         awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                "2026-12-10", "2026-12-12", 2, "accepted"), t));
+                "2026-12-10", "2026-12-12", 2, "accept"), t));
         awaitDone(postAirbnb(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
-                "2026-12-10", "2026-12-12", 2, "cancelled"), t));
+                "2026-12-10", "2026-12-12", 2, "cancelled_by_guest"), t));
         assertThat(booking("airbnb", code)).containsEntry("status", "cancelled");
         assertThat(syncJobs(bookingMapping)).isEqualTo(2);
     }
@@ -146,7 +177,7 @@ class WebhookProcessingTest extends IntegrationTest {
         jdbc.execute("create trigger " + guard + " before insert on sync_logs for each row execute function " + guard + "()");
         try {
             long id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2026-12-20", "2026-12-22", 2, "accepted"), now());
+                    "2026-12-20", "2026-12-22", 2, "accept"), now());
             assertThat(awaitDone(id).get("status")).isEqualTo("failed");
             assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code))
                     .as("no booking without its sync jobs").isZero();
@@ -161,9 +192,9 @@ class WebhookProcessingTest extends IntegrationTest {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         long t = now();
         awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                "2026-12-01", "2026-12-05", 2, "accepted"), t - 10));
+                "2026-12-01", "2026-12-05", 2, "accept"), t - 10));
         awaitDone(postAirbnb(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
-                "2026-12-01", "2026-12-05", 2, "cancelled"), t));
+                "2026-12-01", "2026-12-05", 2, "cancelled_by_guest"), t));
         assertThat(booking("airbnb", code)).containsEntry("status", "cancelled");
         assertThat(syncJobs(bookingMapping)).isEqualTo(2);
     }
@@ -292,7 +323,7 @@ class WebhookProcessingTest extends IntegrationTest {
                 endpoint.getQueue().offer(filler);
             }
             id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2027-03-01", "2027-03-04", 2, "accepted"), now());
+                    "2027-03-01", "2027-03-04", 2, "accept"), now());
             assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("received");
             endpoint.getQueue().clear();
         } finally {
@@ -324,7 +355,7 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     private long insertLeftBehind(String code, String status, String age) {
-        byte[] body = airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2027-02-01", "2027-02-03", 2, "accepted");
+        byte[] body = airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2027-02-01", "2027-02-03", 2, "accept");
         return jdbc.queryForObject("insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, "
                 + "signature_valid, status, created_at, updated_at) values ('airbnb', ?, 'reservation_acceptance_confirmation', now(), ?, "
                 + "cast(? as jsonb), true, ?, now() - " + age + ", now() - " + age + ") returning id", Long.class,

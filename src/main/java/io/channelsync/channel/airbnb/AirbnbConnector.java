@@ -5,6 +5,7 @@ import io.channelsync.channel.AvailabilityPush;
 import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.InboundEvents;
 import io.channelsync.channel.ListingIdRules;
+import io.channelsync.channel.ListingOwnership;
 import io.channelsync.channel.ReservationPages;
 import org.springframework.stereotype.Component;
 
@@ -22,11 +23,14 @@ public class AirbnbConnector implements ChannelConnector {
     /** Airbnb listing ids are 1 to 19 digits (kept as text: recent ids have 19). */
     static final int MAX_LISTING_DIGITS = 19;
 
+    private final ListingOwnership ownership;
     private final AirbnbCalendarClient calendar;
     private final AirbnbReservationsClient reservations;
     private final AirbnbWebhookEvents webhooks;
 
-    public AirbnbConnector(AirbnbCalendarClient calendar, AirbnbReservationsClient reservations, AirbnbWebhookEvents webhooks) {
+    public AirbnbConnector(AirbnbCalendarClient calendar, AirbnbReservationsClient reservations, AirbnbWebhookEvents webhooks,
+                           AirbnbListingOwnership ownership) {
+        this.ownership = ownership;
         this.calendar = calendar;
         this.reservations = reservations;
         this.webhooks = webhooks;
@@ -35,6 +39,12 @@ public class AirbnbConnector implements ChannelConnector {
     @Override
     public String platform() {
         return PLATFORM;
+    }
+
+    /** A connection is a host with its OAuth token; a listing is owned when Airbnb says the host has it. */
+    @Override
+    public ListingOwnership ownership() {
+        return ownership;
     }
 
     /** Listing id: {@code digits_only}, {@code no_leading_zero}, {@code too_long}; room id: {@code not_allowed}. */

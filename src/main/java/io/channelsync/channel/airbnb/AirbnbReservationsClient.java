@@ -1,84 +1,102 @@
 package io.channelsync.channel.airbnb;
 
-import io.channelsync.channel.ReservationPages;
-import io.channelsync.channel.ChannelReservation;
-import io.channelsync.channel.ChannelProperties;
-import io.channelsync.channel.ChannelHttp;
-import io.channelsync.channel.ChannelCallException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.ReservationPages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Reads the reservations Airbnb holds for a listing, page by page (used by reconciliation).
+ * Reads the reservations Airbnb holds, for reconciliation (docs/channels.md names the evidence).
+ * Airbnb lists reservations per host, not per listing, so a listing's reservations are its host's
+ * list filtered to the listing and to stays overlapping the window:
+ * <pre>
+ * GET {base-url}/v2/reservations?host_id={host}&amp;_limit=50[&amp;_cursor={paging.next_cursor}]
+ * X-Airbnb-API-Key, X-Airbnb-OAuth-Token: the host's (from the listing's channel connection)
+ * 200 {"reservations": [{"confirmation_code", "listing_id", "start_date", "end_date", "number_of_guests",
+ *       "status_type", "expected_payout_amount_accurate", "host_currency", "guest_first_name", "guest_last_name"}],
+ *      "paging": {"next_cursor": "..." | null}}
+ * </pre>
+ * No status filter is sent, so cancelled reservations come too. The next page is asked with
+ * {@code _cursor=next_cursor} until it is null or absent (a cursor seen twice ends the read with an
+ * error rather than loop). {@code status_type} is mapped by {@link AirbnbStatus}; an unknown one is
+ * kept as pending and logged, never thrown.
  * <p>
- * Request: {@code GET {channel-sync.channels.airbnb.base-url}/v2/reservations?listing_id={listing}&start_date=YYYY-MM-DD&end_date=YYYY-MM-DD&offset={n}&limit={page}}
- * with header {@code X-Airbnb-API-Key: {api-key}} and {@code Accept: application/json}; no other header
- * (nothing of an incoming request is forwarded). The first page has {@code offset=0}.
- * <p>
- * Answer (200): {@code {"reservations": [{"confirmation_code", "listing_id", "start_date", "end_date",
- * "number_of_guests", "status_type" ("accepted"|"pending"|"cancelled"|"denied"),
- * "expected_payout_amount_accurate", "host_currency", "guest_first_name", "guest_last_name"}],
- * "next_offset": 50 | null}}. The next page is asked with {@code offset=next_offset} until it is null
- * or absent. Status mapping: accepted → confirmed, pending → pending, cancelled and denied → cancelled.
- * Any other status is a {@link ChannelCallException}.
+ * Cost: each mapping of a host reads the host's whole list once per run. Reading per connection
+ * (once per host) belongs to the channel contract being introduced (see docs/channels.md).
  */
 @Component
 public class AirbnbReservationsClient implements ReservationPages {
 
-    private final ChannelProperties properties;
+    private static final Logger log = LoggerFactory.getLogger(AirbnbReservationsClient.class);
+    static final int PAGE_SIZE = 50;
+    private static final int MAX_PAGES = 10_000;
+
+    private final AirbnbApi api;
     private final ObjectMapper json;
     private final ChannelHttp http;
 
-    public AirbnbReservationsClient(ChannelProperties properties, ObjectMapper json, ChannelHttp http) {
-        this.properties = properties;
+    public AirbnbReservationsClient(AirbnbApi api, ObjectMapper json, ChannelHttp http) {
+        this.api = api;
         this.json = json;
         this.http = http;
     }
 
     @Override
     public String platform() {
-        return "airbnb";
+        return AirbnbApi.PLATFORM;
     }
 
     @Override
     public void forEachPage(String listingId, String roomId, LocalDate from, LocalDate to, PageConsumer page) throws IOException {
-        int limit = 50;
-        Integer offset = 0;
-        int pages = 0;
-        while (offset != null) {
-            if (++pages > 10_000) {
-                throw new IOException("airbnb: more than 10000 reservation pages for listing " + listingId + "; giving up");
+        AirbnbApi.Host host = api.hostOfListing(listingId);
+        if (host.hostId() == null) {
+            throw new IOException("airbnb: the connection of listing " + listingId + " names no host id");
+        }
+        String cursor = null;
+        Set<String> cursors = new HashSet<>();
+        for (int pages = 1; ; pages++) {
+            if (pages > MAX_PAGES) {
+                throw new IOException("airbnb: more than " + MAX_PAGES + " reservation pages for host " + host.hostId() + "; giving up");
             }
-            URI uri = URI.create(properties.airbnb().baseUrl() + "/v2/reservations?listing_id=" + enc(listingId)
-                    + "&start_date=" + from + "&end_date=" + to + "&offset=" + offset + "&limit=" + limit);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .header("X-Airbnb-API-Key", nullToEmpty(properties.airbnb().apiKey()))
-                    .header("Accept", "application/json")
-                    .GET();
+            String query = "/v2/reservations?host_id=" + AirbnbApi.enc(host.hostId()) + "&_limit=" + PAGE_SIZE
+                    + (cursor == null ? "" : "&_cursor=" + AirbnbApi.enc(cursor));
             JsonNode body;
-            try (InputStream in = http.call("airbnb", "reservations", request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            try (InputStream in = http.call(AirbnbApi.PLATFORM, "reservations of host " + host.hostId(),
+                    api.request(query, host.token()).GET(), HttpResponse.BodyHandlers.ofInputStream()).body()) {
                 body = json.readTree(in);
             }
-            List<ChannelReservation> reservations = new ArrayList<>();
+            List<ChannelReservation> ofListing = new ArrayList<>();
             for (JsonNode r : body.path("reservations")) {
-                reservations.add(reservation(r, listingId));
+                if (listingId.equals(r.path("listing_id").asText(null))) {
+                    ChannelReservation reservation = reservation(r, listingId);
+                    if (reservation.checkOut().isAfter(from) && !reservation.checkIn().isAfter(to)) {
+                        ofListing.add(reservation);
+                    }
+                }
             }
-            page.accept(reservations);
-            JsonNode next = body.path("next_offset");
-            offset = next.isNumber() && !reservations.isEmpty() ? next.asInt() : null;
+            page.accept(ofListing);
+            JsonNode next = body.path("paging").path("next_cursor");
+            cursor = next.isTextual() && !next.asText().isEmpty() ? next.asText() : null;
+            if (cursor == null) {
+                return;
+            }
+            if (!cursors.add(cursor)) {
+                throw new IOException("airbnb: reservations of host " + host.hostId() + " answered cursor '" + cursor + "' twice");
+            }
         }
     }
 
@@ -87,28 +105,20 @@ public class AirbnbReservationsClient implements ReservationPages {
         if (code == null || code.isBlank()) {
             throw new IOException("airbnb: a reservation of listing " + listingId + " has no confirmation_code");
         }
-        String status = switch (r.path("status_type").asText("")) {
-            case "accepted" -> "confirmed";
-            case "pending" -> "pending";
-            case "cancelled", "denied" -> "cancelled";
-            default -> throw new IOException("airbnb: reservation " + code + " has unknown status_type '" + r.path("status_type").asText() + "'");
-        };
+        String statusType = r.path("status_type").asText("");
         String first = r.path("guest_first_name").asText("");
         String last = r.path("guest_last_name").asText("");
-        return new ChannelReservation("airbnb", code, r.path("listing_id").asText(listingId), null,
-                LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
-                status, (first + " " + last).trim(),
-                r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
-                r.hasNonNull("expected_payout_amount_accurate") ? new BigDecimal(r.get("expected_payout_amount_accurate").asText()) : null,
-                r.hasNonNull("host_currency") ? r.get("host_currency").asText() : null,
-                null);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
+        try {
+            return new ChannelReservation(AirbnbApi.PLATFORM, code, listingId, null,
+                    LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
+                    AirbnbStatus.toPms(statusType, code), (first + " " + last).trim(),
+                    r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,
+                    r.hasNonNull("expected_payout_amount_accurate") ? new BigDecimal(r.get("expected_payout_amount_accurate").asText()) : null,
+                    r.hasNonNull("host_currency") ? r.get("host_currency").asText() : null,
+                    null);
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            log.warn("Airbnb reservation {} of listing {} is unreadable: {}", code, listingId, e.getMessage());
+            throw new IOException("airbnb: reservation " + code + " is unreadable: " + e.getMessage(), e);
+        }
     }
 }

@@ -55,20 +55,20 @@ public class AirbnbWebhookEvents implements InboundEvents {
             return Changes.nothing("action '" + action + "' recorded, nothing applied");
         }
         JsonNode r = event.payload().path("reservation");
+        // status_type: AirbnbStatus maps every documented value; an unknown one is kept, logged, never thrown
+        String statusType = text(r, "status_type");
         String status = switch (action) {
             case "reservation_cancellation_confirmation", "reservation_request_voided" -> "cancelled";
-            default -> switch (r.path("status_type").asText("")) {
-                case "accepted" -> "confirmed";
-                case "pending" -> "pending";
-                case "cancelled", "denied" -> "cancelled";
-                default -> "reservation_requested".equals(action) ? "pending" : "confirmed";
-            };
+            default -> statusType != null ? AirbnbStatus.toPms(statusType, text(r, "confirmation_code"))
+                    : "reservation_requested".equals(action) ? "pending" : "confirmed";
         };
+        String note = statusType != null && !AirbnbStatus.known(statusType)
+                ? "unknown status_type '" + statusType + "' kept as " + AirbnbStatus.UNKNOWN_KEPT_AS : null;
         String guest = (r.path("guest_first_name").asText("") + " " + r.path("guest_last_name").asText("")).trim();
         return Changes.store(List.of(new ChannelReservation(AirbnbConnector.PLATFORM, text(r, "confirmation_code"),
                 text(r, "listing_id"), null, date(r, "start_date"), date(r, "end_date"), status, guest.isEmpty() ? null : guest,
                 integer(r, "number_of_guests"), decimal(r, "expected_payout_amount_accurate"), upper(text(r, "host_currency")),
-                event.eventTime())), null);
+                event.eventTime())), note);
     }
 
     static String sha256(byte[] body) {

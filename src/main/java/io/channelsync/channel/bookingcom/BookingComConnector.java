@@ -5,6 +5,7 @@ import io.channelsync.channel.AvailabilityPush;
 import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.InboundEvents;
 import io.channelsync.channel.ListingIdRules;
+import io.channelsync.channel.ListingOwnership;
 import io.channelsync.channel.ReservationPages;
 import org.springframework.stereotype.Component;
 
@@ -24,12 +25,14 @@ public class BookingComConnector implements ChannelConnector {
     static final int MAX_HOTEL_DIGITS = 19;
     static final int MAX_ROOM_DIGITS = 30;
 
+    private final ListingOwnership ownership;
     private final BookingComAvailabilityClient availability;
     private final BookingComReservationsClient reservations;
     private final BookingComWebhookEvents webhooks;
 
     public BookingComConnector(BookingComAvailabilityClient availability, BookingComReservationsClient reservations,
-                               BookingComWebhookEvents webhooks) {
+                               BookingComWebhookEvents webhooks, BookingComListingOwnership ownership) {
+        this.ownership = ownership;
         this.availability = availability;
         this.reservations = reservations;
         this.webhooks = webhooks;
@@ -38,6 +41,12 @@ public class BookingComConnector implements ChannelConnector {
     @Override
     public String platform() {
         return PLATFORM;
+    }
+
+    /** A connection holds hotel ids; a mapping's hotel must be one of them. */
+    @Override
+    public ListingOwnership ownership() {
+        return ownership;
     }
 
     /**

@@ -27,7 +27,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,8 +57,18 @@ class ThirdChannelTest extends IntegrationTest {
         agency = data.agency();
         property = data.property(agency.id());
         vrboListing = "vrbo-" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
+        String owner = "owner-" + UUID.randomUUID();
+        HttpResponse<String> connection = api.post("/api/v1/channel-connections", agency.apiKey(), """
+                {"platform": "vrbo", "account_id": "%s"}""".formatted(owner));
+        assertThat(connection.statusCode()).as(connection.body()).isEqualTo(201);
+        String connectionId = JSON.readTree(connection.body()).path("id").asText();
+        HttpResponse<String> notOwned = api.post("/api/v1/channel-mappings", agency.apiKey(), """
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, connectionId, vrboListing));
+        assertThat(notOwned.statusCode()).as("the third channel's own ownership check").isEqualTo(422);
+        assertThat(JSON.readTree(notOwned.body()).path("rule").asText()).isEqualTo("listing_not_owned");
+        vrbo.owns(owner, vrboListing);
         HttpResponse<String> created = api.post("/api/v1/channel-mappings", agency.apiKey(), """
-                {"property_id": "%s", "platform": "vrbo", "listing_id": "%s"}""".formatted(property, vrboListing));
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s"}""".formatted(property, connectionId, vrboListing));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JSON.readTree(created.body()).path("platform").asText()).isEqualTo("vrbo");
     }
@@ -68,6 +77,7 @@ class ThirdChannelTest extends IntegrationTest {
     void aMappingForTheThirdChannelIsCheckedByItsOwnListingRules() throws Exception {
         HttpResponse<String> refused = api.post("/api/v1/channel-mappings", agency.apiKey(), """
                 {"property_id": "%s", "platform": "vrbo", "listing_id": "123"}""".formatted(data.property(agency.id())));
+        // the listing rule is checked before the connection: a malformed id is refused as such
         assertThat(refused.statusCode()).isEqualTo(422);
         JsonNode error = JSON.readTree(refused.body());
         assertThat(error.path("field").asText()).isEqualTo("listing_id");
@@ -101,7 +111,7 @@ class ThirdChannelTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 select s.status from sync_logs s join channel_mappings m on m.id = s.mapping_id
                 where m.property_id = ? and m.platform = 'airbnb'""", String.class, property)).containsExactly("succeeded"));
-        CHANNELS.verify(putRequestedFor(urlPathEqualTo("/airbnb/v2/calendars/" + airbnbListing)));
+        CHANNELS.verify(putRequestedFor(urlPathMatching("/airbnb/v2/calendars/" + airbnbListing + "/.*")));
         assertThat(jdbc.queryForObject("select count(*) from sync_logs s join channel_mappings m on m.id = s.mapping_id "
                 + "where m.property_id = ? and m.platform = 'vrbo'", Integer.class, property))
                 .as("no job back to the channel the booking came from").isZero();

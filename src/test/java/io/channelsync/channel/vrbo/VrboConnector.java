@@ -9,6 +9,9 @@ import io.channelsync.channel.ChannelReservation;
 import io.channelsync.channel.InboundEvent;
 import io.channelsync.channel.InboundEvents;
 import io.channelsync.channel.ListingIdRules;
+import io.channelsync.channel.ListingOwnership;
+import io.channelsync.connection.ChannelConnection;
+import io.channelsync.connection.ConnectionRequest;
 import io.channelsync.channel.ReservationPages;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +43,8 @@ public class VrboConnector implements ChannelConnector {
 
     private final List<Push> pushes = new CopyOnWriteArrayList<>();
     private final Map<String, List<ChannelReservation>> held = new ConcurrentHashMap<>();
+    /** listing -> the owner account Vrbo says has it */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
 
     @Override
     public String platform() {
@@ -57,6 +62,24 @@ public class VrboConnector implements ChannelConnector {
                 throw ApiException.invalidField("room_id", "not_allowed", "Vrbo listings have no rooms");
             }
             return List.of();
+        };
+    }
+
+    /** A connection is an owner account ({@code account_id}); a listing belongs to the owner the test said has it. */
+    @Override
+    public ListingOwnership ownership() {
+        return new ListingOwnership() {
+            @Override
+            public void checkConnection(ConnectionRequest request) {
+                if (request.accountId() == null || request.accountId().isBlank()) {
+                    throw ApiException.invalidField("account_id", "required", "account_id (the Vrbo owner) is required for vrbo");
+                }
+            }
+
+            @Override
+            public boolean owns(ChannelConnection connection, String listingId) {
+                return connection.accountId().equals(owners.get(listingId));
+            }
         };
     }
 
@@ -104,6 +127,11 @@ public class VrboConnector implements ChannelConnector {
                         .filter(r -> r.checkOut().isAfter(from) && !r.checkIn().isAfter(to)).toList());
             }
         });
+    }
+
+    /** From now on Vrbo says the owner account has the listing. */
+    public void owns(String ownerAccount, String listingId) {
+        owners.put(listingId, ownerAccount);
     }
 
     /** The pushes received for a listing, oldest first. */
