@@ -1,17 +1,15 @@
 package io.channelsync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.channelsync.channel.bookingcom.BookingComReservationInbox;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.sync.SyncJobs;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,7 +25,8 @@ import java.util.Set;
  * the row {@code processed} (or {@code failed} for an unknown listing or an unusable reservation).
  * A booking and its jobs commit together, so a crash can never keep one and lose the other; the
  * jobs are enqueued after the commit (a job whose message dies with the process is re-enqueued by
- * the sync lease sweep). After the commit, for Booking.com, the acknowledgements. An exception rolls
+ * the sync lease sweep). A Booking.com alert about reservations asks for a poll of Booking.com's queue
+ * after the commit (Booking.com never pushes reservations: issue 10). An exception rolls
  * everything back and goes to the route's error handler (retries, then {@code direct:webhook-failed}).
  */
 @Component("webhookEventProcessor")
@@ -39,41 +38,36 @@ public class WebhookEventProcessor {
 
     private final WebhookLog webhookLog;
     private final ChannelBookings bookings;
-    private final BookingComReservationInbox bookingCom;
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
+    private final ProducerTemplate camel;
 
-    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, BookingComReservationInbox bookingCom,
-                                 SyncJobs syncJobs, TransactionTemplate tx) {
+    public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, SyncJobs syncJobs, TransactionTemplate tx,
+                                 ProducerTemplate camel) {
         this.webhookLog = webhookLog;
         this.bookings = bookings;
-        this.bookingCom = bookingCom;
         this.syncJobs = syncJobs;
         this.tx = tx;
-    }
-
-    private record Ack(String endpoint, String reservationId, String error) {
+        this.camel = camel;
     }
 
     private static final class Outcome {
-        final List<Ack> acks = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
+        boolean pollBookingCom;
         String note;
     }
 
-    public void process(Exchange exchange) throws IOException {
+    public void process(Exchange exchange) {
         long id = exchange.getIn().getHeader(WebhookQueue.LOG_ID, Long.class);
-        Outcome outcome;
-        try {
-            outcome = tx.execute(status -> apply(id));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        Outcome outcome = tx.execute(status -> apply(id));
         if (outcome == null) {
             log.debug("Webhook {} is not queued any more (processed, failed, or held by another consumer): skipped", id);
             return;
         }
-        acknowledge(id, outcome);
+        if (outcome.pollBookingCom) {
+            // issue 10: Booking.com's reservations are read from its queue by the poll route (BookingComReservationPoller)
+            camel.sendBody("direct:booking-com-poll-now", null);
+        }
     }
 
     private Outcome apply(long id) {
@@ -83,14 +77,10 @@ public class WebhookEventProcessor {
         }
         WebhookLog.Event event = found.get();
         Outcome outcome = new Outcome();
-        try {
-            if ("airbnb".equals(event.platform())) {
-                applyAirbnb(event, outcome);
-            } else {
-                applyBookingCom(event, outcome);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if ("airbnb".equals(event.platform())) {
+            applyAirbnb(event, outcome);
+        } else {
+            applyBookingCom(event, outcome);
         }
         if (outcome.problems.isEmpty()) {
             webhookLog.markProcessed(id, outcome.note);
@@ -132,7 +122,7 @@ public class WebhookEventProcessor {
         store(reservation, event.id(), outcome);
     }
 
-    private void applyBookingCom(WebhookLog.Event event, Outcome outcome) throws IOException {
+    private void applyBookingCom(WebhookLog.Event event, Outcome outcome) {
         JsonNode body = event.payload();
         JsonNode r = body.path("reservation").isObject() ? body.get("reservation") : body;
         if (r.hasNonNull("reservation_id")) {
@@ -155,16 +145,9 @@ public class WebhookEventProcessor {
             outcome.note = "type '" + type + "' recorded, nothing applied";
             return;
         }
-        List<BookingComReservationInbox.Pulled> pulled = bookingCom.pull(text(body, "hotel_id"));
-        for (BookingComReservationInbox.Pulled p : pulled) {
-            int problemsBefore = outcome.problems.size();
-            store(p.reservation(), event.id(), outcome);
-            String error = outcome.problems.size() > problemsBefore ? outcome.problems.get(outcome.problems.size() - 1) : null;
-            if (p.reservation().reservationCode() != null) {
-                outcome.acks.add(new Ack(p.endpoint(), p.reservation().reservationCode(), error));
-            }
-        }
-        outcome.note = pulled.size() + " reservation(s) pulled";
+        // issue 10: Booking.com never pushes reservations; an alert about them asks for a poll (after the commit)
+        outcome.pollBookingCom = true;
+        outcome.note = "reservation alert: Booking.com poll requested";
     }
 
     /** Upserts one reservation, or records why it cannot be stored. */
@@ -199,19 +182,6 @@ public class WebhookEventProcessor {
         LocalDate to = before == null || r.checkOut().isAfter(before.checkOut()) ? r.checkOut() : before.checkOut();
         syncJobs.createForProperty(mapping.propertyId(), null, r.platform(), from, to,
                 r.platform() + " reservation " + r.reservationCode() + " " + r.status() + " (webhook " + webhookLogId + ")");
-    }
-
-    /** After the commit: tell Booking.com which reservations were stored (and which could not be). */
-    private void acknowledge(long id, Outcome outcome) {
-        for (Ack ack : outcome.acks) {
-            try {
-                bookingCom.acknowledge(ack.endpoint(), ack.reservationId(), ack.error());
-            } catch (IOException | RuntimeException e) {
-                // not acknowledged: Booking.com keeps it queued and offers it again at the next pull
-                log.warn("Webhook {}: acknowledgement of Booking.com reservation {} failed ({}); it will be pulled again",
-                        id, ack.reservationId(), e.getMessage());
-            }
-        }
     }
 
     private static String text(JsonNode node, String field) {
