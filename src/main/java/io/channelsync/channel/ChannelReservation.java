@@ -6,7 +6,7 @@ import java.time.LocalDate;
 
 /**
  * A reservation as a channel reports it, normalised to the PMS's vocabulary: what a webhook or the
- * Booking.com reservation inbox delivers (stored by the webhook processing) and what the channels'
+ * Booking.com reservation poll delivers (stored by the webhook processing) and what the channels'
  * reservation lists answer (compared by reconciliation).
  *
  * @param platform        {@code airbnb} or {@code booking_com}, as in {@code channel_mappings.platform}
