@@ -101,9 +101,9 @@ public class BookingComReservationPoller {
                 log.error("Booking.com {} message without HotelReservationID@ResID_Value: cannot be stored nor acknowledged", kind.endpoint);
                 continue;
             }
-            messages.seen(r);
             String error;
             try {
+                messages.seen(r);
                 error = store.store(r).error();
             } catch (RuntimeException e) {
                 error = "could not be stored: " + e.getMessage();
@@ -122,10 +122,10 @@ public class BookingComReservationPoller {
                 queue.acknowledge(r.kind(), r.reservationId(), r.createdAt(), error);
                 lastAck.put(r.kind(), Instant.now());
                 if (error == null) {
-                    messages.acknowledged(r.eventId());
+                    bookkeeping(() -> messages.acknowledged(r.eventId()));
                     log.info("Booking.com reservation {} ({}) acknowledged", r.reservationId(), r.eventId());
                 } else {
-                    messages.notAcknowledged(r.eventId(), error);
+                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), error));
                     log.warn("Booking.com reservation {} ({}) acknowledged as failed ({}); Booking.com keeps it queued",
                             r.reservationId(), r.eventId(), error);
                 }
@@ -133,7 +133,7 @@ public class BookingComReservationPoller {
             } catch (IOException e) {
                 boolean retryable = !(e instanceof ChannelCallException c) || c.isTransient();
                 if (!retryable || attempt >= config.ackRetries()) {
-                    messages.notAcknowledged(r.eventId(), "acknowledgement failed: " + e.getMessage());
+                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), "acknowledgement failed: " + e.getMessage()));
                     log.warn("Booking.com acknowledgement of reservation {} ({}) failed after {} attempt(s): {}; it stays queued "
                             + "at Booking.com and the next poll acknowledges it", r.reservationId(), r.eventId(), attempt + 1, e.getMessage());
                     return;
@@ -145,6 +145,15 @@ public class BookingComReservationPoller {
                 }
                 delay = delay.multipliedBy(2);
             }
+        }
+    }
+
+    /** Recording an acknowledgement must not stop the poll (the database may be what failed): logged instead. */
+    private static void bookkeeping(Runnable update) {
+        try {
+            update.run();
+        } catch (RuntimeException e) {
+            log.warn("Booking.com acknowledgement bookkeeping failed: {}", e.getMessage());
         }
     }
 

@@ -217,6 +217,34 @@ class BookingComPollTest extends IntegrationTest {
     }
 
     @Test
+    void aReservationTheDatabaseRefusesIsRolledBackAcknowledgedAsFailedAndStoredOnceTheCauseIsGone() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        // fault injection in the real database: inserting this booking fails until the trigger is dropped
+        String fault = "fail_" + reservation;
+        jdbc.execute("create function " + fault + "() returns trigger language plpgsql as $$ begin "
+                + "if new.reservation_code = '" + reservation + "' then raise exception 'injected failure'; end if; return new; end $$");
+        jdbc.execute("create trigger " + fault + " before insert on bookings for each row execute function " + fault + "()");
+        try {
+            poll();
+        } finally {
+            jdbc.execute("drop trigger " + fault + " on bookings");
+            jdbc.execute("drop function " + fault + "()");
+        }
+        // nothing half-stored: no event row, no booking, no sync job; Booking.com told, with the id, to keep it
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where platform = 'booking_com' and event_id like ?",
+                Integer.class, reservation + "@%")).isZero();
+        assertThat(airbnbJobs()).isZero();
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Errors>"))
+                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
+
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+        assertThat(airbnbJobs()).isEqualTo(1);
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Success/>")));
+    }
+
+    @Test
     void aMultiRoomReservationIsOneBookingPerRoom() throws IOException {
         String secondRoom = TestData.uniqueListingId();
         UUID secondProperty = data.property(agency);
