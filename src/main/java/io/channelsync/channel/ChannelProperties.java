@@ -25,8 +25,10 @@ public record ChannelProperties(Airbnb airbnb, BookingCom bookingCom,
 
     /**
      * @param baseUrl      the Booking.com connectivity API root ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL})
-     * @param tokenUrl     where the machine-account credentials are exchanged for a JWT; empty means
-     *                     {@code {base-url}/token-based-authentication/exchange}
+     * @param tokenUrl     where the machine-account credentials are exchanged for a JWT
+     *                     ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_TOKEN_URL}, default
+     *                     {@code https://connectivity-authentication.booking.com/token-based-authentication/exchange});
+     *                     empty means {@code {base-url}/token-based-authentication/exchange}
      * @param clientId     machine-account client id
      * @param clientSecret machine-account client secret
      */

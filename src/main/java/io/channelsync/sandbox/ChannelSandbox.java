@@ -50,13 +50,7 @@ public class ChannelSandbox {
     private final Deque<Recorded> requests = new ArrayDeque<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.none();
-    /** Booking.com reservations the channel holds, per hotel id, as OTA {@code <HotelReservation>} elements. */
-    private final Map<String, List<BookingReservation>> bookingReservations = new ConcurrentHashMap<>();
-
-    /** A Booking.com reservation; {@code acknowledged} once channel-sync confirmed it stored it. */
-    public record BookingReservation(String id, String xml, boolean acknowledged) {
-    }
-    /** What each channel's part of the sandbox forgets when told to forget everything. */
+    /** What each channel's part of the sandbox forgets on {@link #clear()} (its reservations, hosts, queues). */
     private final List<Runnable> onClear = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ChannelSandbox() {
@@ -122,39 +116,13 @@ public class ChannelSandbox {
         synchronized (requests) {
             requests.clear();
         }
-        bookingReservations.clear();
         onClear.forEach(Runnable::run);
         faults = Faults.none();
     }
 
-    /** A new reservation at the hotel: the channel holds it and offers it at every pull until it is acknowledged. */
-    public synchronized void addBookingReservation(String hotelId, String reservationId, String reservationXml) {
-        bookingReservations.computeIfAbsent(hotelId, h -> new ArrayList<>()).add(new BookingReservation(reservationId, reservationXml, false));
-    }
-
-    /** What a pull returns: the hotel's reservations not acknowledged yet (all hotels when hotelId is null). */
-    public synchronized List<String> unacknowledgedBookingReservations(String hotelId) {
-        return bookingReservations.entrySet().stream()
-                .filter(e -> hotelId == null || e.getKey().equals(hotelId))
-                .flatMap(e -> e.getValue().stream())
-                .filter(r -> !r.acknowledged())
-                .map(BookingReservation::xml)
-                .toList();
-    }
-
-    /** Every reservation the channel holds for the hotel (what reconciliation reads). */
-    public synchronized List<String> bookingReservations(String hotelId) {
-        return bookingReservations.getOrDefault(hotelId, List.of()).stream().map(BookingReservation::xml).toList();
-    }
-
-    /** channel-sync confirmed it stored this reservation: the channel stops offering it. */
-    public synchronized void acknowledgeBookingReservation(String reservationId) {
-        bookingReservations.values().forEach(list -> list.replaceAll(r ->
-                r.id().equals(reservationId) ? new BookingReservation(r.id(), r.xml(), true) : r));
-    }
-
-    /** A channel's part of the sandbox registers what it forgets on {@link #clear()}. */
+    /** A channel's part of the sandbox asks to forget its own state with everything else. */
     public void onClear(Runnable forget) {
         onClear.add(forget);
     }
+
 }

@@ -57,6 +57,39 @@ public class WebhookLog {
         return ids.stream().findFirst();
     }
 
+    // --- Booking.com polled reservations (issue 10): stored and applied in one transaction by
+    // BookingComReservationStore, so a polled row is never left 'received' for the recovery sweep ---
+
+    /** The live (not rejected, not duplicate) row of an event id, if any. */
+    public record Logged(long id, String status, String error) {
+    }
+
+    /** Inserts a polled event as {@code queued} inside the caller's transaction; empty if its event id is already logged. */
+    public Optional<Long> insertPolled(Delivery d) {
+        return sql.queryForList("""
+                insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
+                                         signature_valid, status)
+                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
+                        cast(:payload as jsonb), :signatureValid, 'queued')
+                on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
+                returning id""", params(d, null), Long.class).stream().findFirst();
+    }
+
+    /** The live row of an event, locked until the caller's transaction ends. */
+    public Optional<Logged> lockLive(String platform, String eventId) {
+        return sql.query("""
+                select id, status, error from webhook_log
+                where platform = :platform and event_id = :eventId and status not in ('rejected', 'duplicate')
+                for update""", Map.of("platform", platform, "eventId", eventId),
+                (rs, n) -> new Logged(rs.getLong("id"), rs.getString("status"), rs.getString("error"))).stream().findFirst();
+    }
+
+    /** failed -> queued, to apply the event once more (the channel delivered it again). */
+    public boolean reopenFailed(long id) {
+        return sql.update("update webhook_log set status = 'queued', updated_at = now() where id = :id and status = 'failed'",
+                Map.of("id", id)) == 1;
+    }
+
     /** Records a repeated delivery of an event already logged; it is never processed. */
     public long insertDuplicate(Delivery d) {
         return intake.queryForObject("""

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -70,6 +72,7 @@ public final class ChannelSyncDemo {
             airbnbBooking();
             duplicateAndForgery();
             airbnbCancellation();
+            bookingComBooking();
             bookingComNotifications();
             retryAndDeadLetter();
             reconciliation();
@@ -190,6 +193,34 @@ public final class ChannelSyncDemo {
                 Map.of("Content-Type", "application/x-www-form-urlencoded", "Authorization", "Basic " + guess));
         require(wrongSecret.status == 401 && "invalid_client".equals(str(wrongSecret.json(), "error")),
                 "the token endpoint refuses unknown client credentials (401 invalid_client)");
+    }
+
+    private void bookingComBooking() {
+        title("A guest books on Booking.com: we poll its queue, store the reservation, acknowledge it");
+        String reservation = Long.toString(ThreadLocalRandom.current().nextLong(4_000_000_000L, 4_999_999_999L));
+        // a HotelReservation as Booking.com's reference pages describe it: one RoomRate per night, integer totals
+        StringBuilder nights = new StringBuilder();
+        for (int d = 20; d < 24; d++) {
+            nights.append("<RoomRate EffectiveDate=\"%s\" RatePlanCode=\"1\"><Rates><Rate><Total AmountAfterTax=\"14000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/></Rate></Rates></RoomRate>"
+                    .formatted(day(d)));
+        }
+        String xml = ("<HotelReservation><RoomStays><RoomStay IndexNumber=\"1\"><RoomTypes><RoomType RoomTypeCode=\"%s\"/></RoomTypes>"
+                + "<RoomRates>%s</RoomRates><GuestCounts><GuestCount Count=\"2\"/></GuestCounts>"
+                + "<Total AmountAfterTax=\"56000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/><BasicPropertyInfo HotelCode=\"%s\"/></RoomStay></RoomStays>"
+                + "<ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName><GivenName>Ana</GivenName><Surname>Silva</Surname>"
+                + "</PersonName></Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests><ResGlobalInfo>"
+                + "<Total AmountAfterTax=\"56000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/><HotelReservationIDs>"
+                + "<HotelReservationID ResID_Value=\"%s\" ResID_Date=\"%s\"/></HotelReservationIDs></ResGlobalInfo></HotelReservation>")
+                .formatted(room, nights, hotel, reservation, LocalDateTime.now(ZoneOffset.UTC).withNano(0));
+        require(post("/sandbox/booking_com/reservations", null, "{\"endpoint\": \"OTA_HotelResNotif\", \"xml\": \"%s\"}"
+                .formatted(xml.replace("\"", "\\\""))).status == 202, "Booking.com now holds reservation " + reservation + " in its queue");
+        say("Booking.com never pushes a reservation: channel-sync GETs OTA_HotelResNotif every 20 s (channel-sync.channels.booking-com.poll-interval)");
+        await(() -> bookings().stream().anyMatch(b -> reservation.equals(b.get("reservation_code")) && "confirmed".equals(b.get("status"))),
+                Duration.ofSeconds(45), "reservation " + reservation + " polled (GET OTA_HotelResNotif) and stored (" + day(20) + " to " + day(24) + ")");
+        await(() -> sandboxSaw("booking_com", "/hotels/ota/OTA_HotelResNotif", "<Success/>"), Duration.ofSeconds(15),
+                "acknowledged after the commit with OTA_HotelResNotifRS Success naming ResID_Value " + reservation + ", so it leaves the queue");
+        awaitJobs("succeeded", 5, "a sync job closed the nights on Airbnb");
+        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, "\"" + day(20) + "\""), "Airbnb received the calendar with " + day(20) + " closed");
     }
 
     private void retryAndDeadLetter() {

@@ -58,7 +58,7 @@ class ChannelSandboxTest extends IntegrationTest {
     }
 
     @Test
-    void answersAFixedStatusForOneListingAndAnOutageForAll() {
+    void answersAFixedStatusForOneListingAndAnOutageForAll() throws Exception {
         api.put("/sandbox/faults", null, "{\"status_by_key\": {\"5150\": 400}}");
         var host = airbnbHost("5150", "5151");
         assertThat(putCalendar("5150", host)).isEqualTo(400);
@@ -67,30 +67,49 @@ class ChannelSandboxTest extends IntegrationTest {
         api.put("/sandbox/faults", null, "{\"outage_until\": \"" + Instant.now().plusSeconds(60) + "\"}");
         var during = api.postRaw("/sandbox/booking_com/hotels/ota/OTA_HotelAvailNotif",
                 "<OTA_HotelAvailNotifRQ><AvailStatusMessages HotelCode=\"900\"/></OTA_HotelAvailNotifRQ>".getBytes(),
-                java.util.Map.of("Content-Type", "application/xml"));
+                java.util.Map.of("Content-Type", "application/xml", "Authorization", "Bearer " + bookingToken()));
         assertThat(during.statusCode()).isEqualTo(503);
         assertThat(during.body()).contains("<Errors>");
     }
 
+    private String bookingToken() throws Exception {
+        var answer = api.post("/sandbox/booking_com/token-based-authentication/exchange", null,
+                "{\"client_id\": \"sandbox-client\", \"client_secret\": \"sandbox-secret\"}");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return json.readTree(answer.body()).path("jwt").asText();
+    }
+
+    private static java.util.Map<String, String> xmlWith(String jwt) {
+        return java.util.Map.of("Content-Type", "application/xml", "Authorization", "Bearer " + jwt);
+    }
+
     @Test
-    void offersABookingComReservationAtEveryPullUntilAcknowledgedAndKeepsItForReconciliation() throws Exception {
-        JsonNode token = json.readTree(api.post("/sandbox/booking_com/token-based-authentication/exchange", null, "{}").body());
-        assertThat(token.path("jwt").asText()).startsWith("sandbox-jwt-");
+    void bookingComTokenExchangeNeedsTheMachineAccountCredentials() throws Exception {
+        assertThat(api.post("/sandbox/booking_com/token-based-authentication/exchange", null, "{}").statusCode()).isEqualTo(401);
+        assertThat(bookingToken()).startsWith("sandbox-jwt-");
+        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif", "not-a-jwt-it-issued").statusCode()).isEqualTo(401);
+    }
 
-        String reservation = "<HotelReservation ResStatus=\\\"Book\\\"><UniqueID Type=\\\"14\\\" ID=\\\"4000000001\\\"/></HotelReservation>";
-        api.post("/sandbox/booking_com/reservations", null,
-                "{\"hotel_id\":\"900\",\"reservation_id\":\"4000000001\",\"xml\":\"" + reservation + "\"}");
-        String pull = "/sandbox/booking_com/hotels/ota/OTA_HotelResNotif?hotel_id=900";
-        assertThat(api.get(pull, null).body()).contains("ID=\"4000000001\"");
-        assertThat(api.get(pull, null).body()).as("not acknowledged yet: offered again").contains("ID=\"4000000001\"");
-        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif?hotel_id=901", null).body())
-                .as("another hotel's pull").doesNotContain("4000000001");
+    @Test
+    void bookingComReturnsAReservationAtEveryGetUntilItIsAcknowledgedSuccessfully() throws Exception {
+        String jwt = bookingToken();
+        String message = "<HotelReservation><ResGlobalInfo><HotelReservationIDs><HotelReservationID ResID_Value=\\\"4000000001\\\" "
+                + "ResID_Date=\\\"2026-11-27T10:00:00\\\"/></HotelReservationIDs></ResGlobalInfo></HotelReservation>";
+        assertThat(api.post("/sandbox/booking_com/reservations", null, "{\"xml\": \"" + message + "\"}").statusCode()).isEqualTo(202);
+        String queue = "/sandbox/booking_com/hotels/ota/OTA_HotelResNotif";
+        assertThat(api.get(queue, jwt).body()).contains("ResID_Value=\"4000000001\"");
+        assertThat(api.get(queue, jwt).body()).as("not acknowledged yet: returned again").contains("ResID_Value=\"4000000001\"");
+        assertThat(api.get("/sandbox/booking_com/hotels/ota/OTA_HotelResModifyNotif", jwt).body())
+                .as("the modifications queue is another queue").doesNotContain("4000000001");
 
-        api.postRaw("/sandbox/booking_com/hotels/ota/OTA_HotelResNotif",
-                "<OTA_HotelResNotifRS><Success/><HotelReservations><HotelReservation><UniqueID Type=\"14\" ID=\"4000000001\"/></HotelReservation></HotelReservations></OTA_HotelResNotifRS>".getBytes(),
-                java.util.Map.of("Content-Type", "application/xml"));
-        assertThat(api.get(pull, null).body()).as("acknowledged: no longer offered").doesNotContain("4000000001");
-        assertThat(api.get(pull + "&start_date=2026-01-01&end_date=2027-12-31", null).body())
-                .as("the channel still holds it for reconciliation").contains("ID=\"4000000001\"");
+        String failed = "<OTA_HotelResNotifRS><Errors><Error Type=\"3\" Code=\"450\" ShortText=\"no mapping\"/></Errors><HotelReservations>"
+                + "<HotelReservation><ResGlobalInfo><HotelReservationIDs><HotelReservationID ResID_Value=\"4000000001\"/></HotelReservationIDs>"
+                + "</ResGlobalInfo></HotelReservation></HotelReservations></OTA_HotelResNotifRS>";
+        api.postRaw(queue, failed.getBytes(), xmlWith(jwt));
+        assertThat(api.get(queue, jwt).body()).as("acknowledged as failed: kept queued").contains("ResID_Value=\"4000000001\"");
+
+        api.postRaw(queue, failed.replace("<Errors><Error Type=\"3\" Code=\"450\" ShortText=\"no mapping\"/></Errors>", "<Success/>")
+                .getBytes(), xmlWith(jwt));
+        assertThat(api.get(queue, jwt).body()).as("acknowledged: no longer returned").doesNotContain("4000000001");
     }
 }

@@ -220,34 +220,18 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
-    void bookingComAlertPullsStoresAndAcknowledgesTheReservations() {
-        String stored = Long.toString(4_000_000_000L + System.nanoTime() % 1_000_000_000L);
-        String unmapped = stored + "9";
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).withQueryParam("hotel_id", equalTo(hotel))
-                .withHeader("Authorization", equalTo("Bearer test-jwt"))
-                .willReturn(ok(otaReservations("OTA_HotelResNotifRQ", reservationXml(stored, room, "Book"), reservationXml(unmapped, "999", "Book")))));
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif"))
-                .willReturn(ok(otaReservations("OTA_HotelResModifyNotifRQ"))));
-        CHANNELS.stubFor(post("/booking/hotels/ota/OTA_HotelResNotif").willReturn(ok()));
+    void bookingComAlertAboutReservationsAsksForAPollInsteadOfPullingInsideProcessing() {
+        // issue 10: Booking.com never pushes reservations; the alert only asks the poll route for a poll
+        CHANNELS.stubFor(get(urlPathMatching("/booking/hotels/ota/OTA_Hotel(ResNotif|ResModifyNotif)"))
+                .willReturn(ok(otaReservations("OTA_HotelResNotifRQ"))));
 
         Map<String, Object> row = awaitDone(postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}"));
 
-        assertThat(booking("booking_com", stored)).containsEntry("check_in", "2026-12-20").containsEntry("check_out", "2026-12-23")
-                .containsEntry("status", "confirmed").containsEntry("guests", 2).containsEntry("guest_name", "Ana Silva")
-                .containsEntry("total", "390.00").containsEntry("currency", "EUR");
-        assertThat(syncJobs(airbnbMapping)).isEqualTo(1);
-        assertThat(syncJobs(bookingMapping)).isZero();
-        // the one that could not be stored is visible on the row and acknowledged as an error, never silently
-        assertThat(row.get("status")).isEqualTo("failed");
-        assertThat((String) row.get("error")).contains("no mapping for listing " + hotel + " room 999");
-        // acknowledgements go out after the commit the row status reflects: wait for them
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
-                    .withHeader("Authorization", equalTo("Bearer test-jwt"))
-                    .withRequestBody(containing("<Success/>")).withRequestBody(containing("ID=\"" + stored + "\"")));
-            CHANNELS.verify(postRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))
-                    .withRequestBody(containing("<Errors>")).withRequestBody(containing("ID=\"" + unmapped + "\"")));
-        });
+        assertThat(row.get("status")).isEqualTo("processed");
+        assertThat(row.get("error")).isEqualTo("reservation alert: Booking.com poll requested");
+        // the poll (route booking-com-poll) GETs the queue without any filter, after the row committed
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                CHANNELS.verify(getRequestedFor(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif"))));
     }
 
     @Test
@@ -263,35 +247,62 @@ class WebhookProcessingTest extends IntegrationTest {
         CHANNELS.verify(0, getRequestedFor(urlPathMatching("/booking/hotels/ota/.*")));
     }
 
-    @Test
-    void processingThatKeepsFailingIsRetriedThenMarkedFailed() {
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(serverError()));
-        Map<String, Object> row = awaitDone(postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}"));
-        assertThat(row.get("status")).isEqualTo("failed");
-        assertThat((String) row.get("error")).contains("answered HTTP 500");
-        // first attempt + 2 redeliveries (test profile)
-        CHANNELS.verify(3, getRequestedFor(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")));
+    /** Fault injection in the real database: storing the booking with that code fails until the trigger is dropped. */
+    private String failStoringBooking(String code) {
+        String name = "fail_" + code.toLowerCase();
+        jdbc.execute("create function " + name + "() returns trigger language plpgsql as $$ begin "
+                + "if new.reservation_code = '" + code + "' then raise exception 'injected failure for " + code + "'; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger " + name + " before insert on bookings for each row execute function " + name + "()");
+        return name;
+    }
+
+    private void stopFailing(String name) {
+        jdbc.execute("drop trigger " + name + " on bookings");
+        jdbc.execute("drop function " + name + "()");
     }
 
     @Test
-    void aDeliveryThatKeepsFailingIsDeadLetteredAndARequeueProcessesItOnceTheChannelRecovers() {
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(serverError()));
-        long id = postBooking("{\"type\": \"reservation\", \"hotel_id\": \"" + hotel + "\"}");
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "select count(*) from deadletters where webhook_log_id = ?", Integer.class, id) == 1);
+    void processingThatKeepsFailingIsRetriedThenMarkedFailed() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String fault = failStoringBooking(code);
+        try {
+            Map<String, Object> row = awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2026-12-01", "2026-12-05", 3, "accepted"), now()));
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat((String) row.get("error")).contains("injected failure for " + code);
+            assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code)).isZero();
+            assertThat(syncJobs(bookingMapping)).isZero();
+        } finally {
+            stopFailing(fault);
+        }
+    }
+
+    @Test
+    void aDeliveryThatKeepsFailingIsDeadLetteredAndARequeueProcessesItOnceTheCauseIsGone() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String fault = failStoringBooking(code);
+        long id;
+        try {
+            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2026-12-01", "2026-12-05", 3, "accepted"), now());
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "select count(*) from deadletters where webhook_log_id = ?", Integer.class, id) == 1);
+        } finally {
+            stopFailing(fault);
+        }
         Map<String, Object> deadLetter = jdbc.queryForMap(
                 "select id, source, status, platform, exception_message from deadletters where webhook_log_id = ?", id);
-        assertThat(deadLetter).containsEntry("source", "webhook").containsEntry("status", "open").containsEntry("platform", "booking_com");
-        assertThat((String) deadLetter.get("exception_message")).contains("answered HTTP 500");
+        assertThat(deadLetter).containsEntry("source", "webhook").containsEntry("status", "open").containsEntry("platform", "airbnb");
+        assertThat((String) deadLetter.get("exception_message")).contains("injected failure for " + code);
         assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("failed");
 
-        // the channel recovers; an operator requeues the dead letter and the delivery is processed
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(ok(otaReservations("OTA_HotelResNotifRQ"))));
-        CHANNELS.stubFor(get(urlPathEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif")).willReturn(ok(otaReservations("OTA_HotelResModifyNotifRQ"))));
+        // the cause is gone; an operator requeues the dead letter and the delivery is processed
         assertThat(api.post("/api/v1/deadletters/" + deadLetter.get("id") + "/requeue", OPERATOR_KEY, "").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(
                 jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)));
         assertThat(jdbc.queryForObject("select status from deadletters where webhook_log_id = ?", String.class, id)).isEqualTo("requeued");
+        assertThat(booking("airbnb", code)).containsEntry("status", "confirmed");
     }
 
     @Test
@@ -362,26 +373,8 @@ class WebhookProcessingTest extends IntegrationTest {
                 "evt-" + UUID.randomUUID(), body, new String(body, StandardCharsets.UTF_8), status);
     }
 
-    private static String otaReservations(String root, String... reservations) {
+    private static String otaReservations(String root) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"http://www.opentravel.org/OTA/2003/05\" "
-                + "TimeStamp=\"2026-11-01T10:00:00Z\"><HotelReservations>" + String.join("", reservations)
-                + "</HotelReservations></" + root + ">";
-    }
-
-    private String reservationXml(String id, String roomId, String status) {
-        return """
-                <HotelReservation ResStatus="%s" CreateDateTime="2026-11-01T09:00:00Z" LastModifyDateTime="2026-11-01T09:30:00Z">
-                  <UniqueID Type="14" ID="%s"/>
-                  <RoomStays><RoomStay>
-                    <RoomTypes><RoomType RoomTypeCode="%s"/></RoomTypes>
-                    <TimeSpan Start="2026-12-20" End="2026-12-23"/>
-                    <GuestCounts><GuestCount Count="2"/></GuestCounts>
-                    <Total AmountAfterTax="390.00" CurrencyCode="EUR"/>
-                    <BasicPropertyInfo HotelCode="%s"/>
-                  </RoomStay></RoomStays>
-                  <ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName>
-                    <GivenName>Ana</GivenName><Surname>Silva</Surname>
-                  </PersonName></Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>
-                </HotelReservation>""".formatted(status, id, roomId, hotel);
+                + "TimeStamp=\"2026-11-01T10:00:00Z\"><HotelReservations/></" + root + ">";
     }
 }

@@ -1,85 +1,57 @@
 package io.channelsync.channel.bookingcom;
 
-import io.channelsync.channel.ReservationPages;
-import io.channelsync.channel.ChannelReservation;
-import io.channelsync.channel.ChannelProperties;
 import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelReservation;
+import io.channelsync.channel.ReservationPages;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads the reservations Booking.com holds for a hotel room, page by page, as OTA XML (used by
- * reconciliation). Every call carries {@code Authorization: Bearer {BookingComTokenProvider.token()}};
- * on a 401 the token is invalidated and the call retried once with a new one.
- * <p>
- * <b>Reservations:</b> {@code GET {channel-sync.channels.booking-com.base-url}/hotels/ota/OTA_HotelResNotif?hotel_id={listing_id}&room_id={room_id}&start_date=YYYY-MM-DD&end_date=YYYY-MM-DD&offset={n}&limit=50}
- * with headers {@code Authorization: Bearer <jwt>} and {@code Accept: application/xml}: the hotel's
- * reservations whose stay overlaps the window, cancelled ones included.
- * <p>
- * <b>Missed reservations</b> (only when {@code channel-sync.channels.booking-com.missed-reservations-path}
- * is set): {@code GET {base-url}{missed-reservations-path}?hotel_id=..&room_id=..&start_date=..&end_date=..&offset={n}&limit=50},
- * same headers, same answer format: reservations Booking.com could not deliver. Both lists are read.
- * <p>
- * Answer (200, {@code application/xml}; the root may be {@code OTA_HotelResNotifRQ} or {@code ..RS},
- * elements are matched by local name, namespaces ignored):
- * <pre>{@code
- * <OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" NextOffset="50">
- *   <HotelReservations>
- *     <HotelReservation ResStatus="Book">            <!-- Book|Modify|Commit -> confirmed, Pending -> pending, Cancel -> cancelled -->
- *       <UniqueID ID="4012345678"/>
- *       <RoomStays>
- *         <RoomStay>
- *           <RoomTypes><RoomType RoomTypeCode="7700101"/></RoomTypes>
- *           <TimeSpan Start="2026-12-01" End="2026-12-05"/>
- *           <GuestCounts><GuestCount Count="2"/></GuestCounts>
- *           <Total AmountAfterTax="480.00" CurrencyCode="EUR"/>
- *         </RoomStay>
- *       </RoomStays>
- *       <ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer>
- *         <PersonName><GivenName>Ana</GivenName><Surname>Silva</Surname></PersonName>
- *       </Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>
- *     </HotelReservation>
- *   </HotelReservations>
- * </OTA_HotelResNotifRQ>
- * }</pre>
- * {@code NextOffset} on the root is the offset of the next page; absent or empty on the last page.
- * A reservation whose room stays name other room types than the mapping's room is not this room's
- * and is skipped; a room stay without a RoomTypeCode is taken as the mapping's room.
+ * Booking.com's side of a reconciliation (issue 10, section 6). Booking.com offers no listing of a hotel's
+ * reservations by stay window, so its side is:
+ * <ol>
+ *   <li>what Booking.com delivered through the poll: every reservation message stored in {@code webhook_log}
+ *       (platform {@code booking_com}, processed or failed), read again from its raw XML with {@link OtaReservations},
+ *       the newest version of each booking (version, then arrival) for the mapping's hotel and room whose stay
+ *       overlaps the window. A message that could not be stored (no mapping at the time, invalid) thus shows up as
+ *       missing in the PMS; a PMS booking changed or removed by hand shows up as drift;</li>
+ *   <li>when {@code channel-sync.channels.booking-com.missed-reservations-path} is set, Booking.com's
+ *       missed-reservations endpoint (Reservation Recovery API) on the reservations host:
+ *       {@code GET {reservations-base-url}{path}} with the machine-account token. Its reservation elements
+ *       ({@code HotelReservation} / {@code HotelResModify}) are read like the queue's; the endpoint is off by
+ *       default (Booking.com activates it per provider).</li>
+ * </ol>
+ * Reservations Booking.com still holds unacknowledged are flagged by the poll itself (an alert 25 minutes after
+ * first seen: {@link BookingComReservationPoller}), not once a day here.
  */
 @Component
 public class BookingComReservationsClient implements ReservationPages {
 
-    private static final int LIMIT = 50;
-    private final ChannelProperties properties;
-    private final BookingComReservationProperties reservationProperties;
+    private static final int PAGE = 200;
+    private final BookingComReservationProperties properties;
     private final BookingComTokenProvider tokens;
     private final ChannelHttp http;
-    private final XMLInputFactory xml;
+    private final NamedParameterJdbcTemplate sql;
 
-    public BookingComReservationsClient(ChannelProperties properties, BookingComReservationProperties reservationProperties,
-                                        BookingComTokenProvider tokens, ChannelHttp http) {
+    public BookingComReservationsClient(BookingComReservationProperties properties, BookingComTokenProvider tokens, ChannelHttp http,
+                                        NamedParameterJdbcTemplate sql) {
         this.properties = properties;
-        this.reservationProperties = reservationProperties;
         this.tokens = tokens;
         this.http = http;
-        this.xml = XMLInputFactory.newFactory();
-        xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        this.sql = sql;
     }
 
     @Override
@@ -89,170 +61,63 @@ public class BookingComReservationsClient implements ReservationPages {
 
     @Override
     public void forEachPage(String hotelId, String roomId, LocalDate from, LocalDate to, PageConsumer page) throws IOException {
-        read("/hotels/ota/OTA_HotelResNotif", hotelId, roomId, from, to, page);
-        if (reservationProperties.missedReservationsEnabled()) {
-            String path = reservationProperties.missedReservationsPath();
-            read(path.startsWith("/") ? path : "/" + path, hotelId, roomId, from, to, page);
+        emit(received(hotelId, roomId, from, to), page);
+        if (properties.missedReservationsEnabled()) {
+            String path = properties.missedReservationsPath();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.reservationsBaseUrl() + (path.startsWith("/") ? "" : "/") + path))
+                    .header("Accept", "application/xml").GET();
+            byte[] body = http.callWithBearer(BookingComConnector.PLATFORM, "GET missed reservations", tokens, request, HttpResponse.BodyHandlers.ofByteArray()).body();
+            List<OtaReservations.Reservation> missed = new ArrayList<>(OtaReservations.read(OtaReservations.Kind.NEW, body));
+            missed.addAll(OtaReservations.read(OtaReservations.Kind.MODIFIED, body));
+            Map<String, Versioned> newest = new LinkedHashMap<>();
+            for (OtaReservations.Reservation r : missed) {
+                keepNewest(newest, r, 0);
+            }
+            emit(select(newest, hotelId, roomId, from, to), page);
         }
     }
 
-    private void read(String path, String hotelId, String roomId, LocalDate from, LocalDate to, PageConsumer page) throws IOException {
-        String offset = "0";
-        int pages = 0;
-        while (offset != null) {
-            if (++pages > 10_000) {
-                throw new IOException("booking_com: more than 10000 reservation pages for hotel " + hotelId + "; giving up");
+    private record Versioned(ChannelReservation booking, Instant version, long arrival) {
+    }
+
+    /** The newest version of each booking delivered through the poll for this hotel. */
+    private List<ChannelReservation> received(String hotelId, String roomId, LocalDate from, LocalDate to) throws IOException {
+        Map<String, Versioned> newest = new LinkedHashMap<>();
+        List<Map<String, Object>> rows = sql.queryForList("""
+                select id, event_type, raw_body from webhook_log
+                where platform = 'booking_com' and event_type in ('OTA_HotelResNotif', 'OTA_HotelResModifyNotif')
+                  and status in ('processed', 'failed') and payload->>'hotel_id' = :hotel
+                order by id""", new MapSqlParameterSource("hotel", hotelId));
+        for (Map<String, Object> row : rows) {
+            OtaReservations.Kind kind = "OTA_HotelResNotif".equals(row.get("event_type")) ? OtaReservations.Kind.NEW : OtaReservations.Kind.MODIFIED;
+            for (OtaReservations.Reservation r : OtaReservations.read(kind, (byte[]) row.get("raw_body"))) {
+                keepNewest(newest, r, ((Number) row.get("id")).longValue());
             }
-            URI uri = URI.create(properties.bookingCom().baseUrl() + path + "?hotel_id=" + enc(hotelId)
-                    + (roomId == null ? "" : "&room_id=" + enc(roomId))
-                    + "&start_date=" + from + "&end_date=" + to + "&offset=" + enc(offset) + "&limit=" + LIMIT);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/xml").GET();
-            try (InputStream in = http.callWithBearer(BookingComConnector.PLATFORM, path, tokens, request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
-                Page parsed = parse(in, hotelId, roomId);
-                page.accept(parsed.reservations);
-                offset = parsed.reservations.isEmpty() ? null : parsed.nextOffset;
+        }
+        return select(newest, hotelId, roomId, from, to);
+    }
+
+    private static void keepNewest(Map<String, Versioned> newest, OtaReservations.Reservation r, long arrival) {
+        Instant version = r.versionTime() == null ? Instant.EPOCH : r.versionTime();
+        for (ChannelReservation b : r.bookings()) {
+            Versioned held = newest.get(b.reservationCode());
+            if (held == null || held.version().isBefore(version) || (held.version().equals(version) && held.arrival() <= arrival)) {
+                newest.put(b.reservationCode(), new Versioned(b, version, arrival));
             }
         }
     }
 
-    private record Page(List<ChannelReservation> reservations, String nextOffset) {
+    private static List<ChannelReservation> select(Map<String, Versioned> newest, String hotelId, String roomId, LocalDate from, LocalDate to) {
+        return newest.values().stream().map(Versioned::booking)
+                .filter(b -> hotelId.equals(b.listingId()) && (roomId == null || roomId.equals(b.roomId())))
+                .filter(b -> b.checkIn() != null && b.checkOut() != null && b.checkOut().isAfter(from) && !b.checkIn().isAfter(to))
+                .sorted(Comparator.comparing(ChannelReservation::checkIn).thenComparing(ChannelReservation::reservationCode))
+                .toList();
     }
 
-    private Page parse(InputStream in, String hotelId, String roomId) throws IOException {
-        List<ChannelReservation> reservations = new ArrayList<>();
-        String nextOffset = null;
-        try {
-            XMLStreamReader r = xml.createXMLStreamReader(in, "UTF-8");
-            boolean root = true;
-            Draft d = null;
-            String text = null;
-            while (r.hasNext()) {
-                int event = r.next();
-                if (event == XMLStreamConstants.START_ELEMENT) {
-                    String name = r.getLocalName();
-                    if (root) {
-                        root = false;
-                        String next = r.getAttributeValue(null, "NextOffset");
-                        nextOffset = next == null || next.isBlank() ? null : next.trim();
-                        continue;
-                    }
-                    text = null;
-                    switch (name) {
-                        case "HotelReservation" -> d = new Draft(r.getAttributeValue(null, "ResStatus"));
-                        case "UniqueID" -> { if (d != null && d.code == null) d.code = r.getAttributeValue(null, "ID"); }
-                        case "RoomStay" -> { if (d != null) d.stays++; }
-                        case "RoomType" -> { if (d != null) d.roomCode(r.getAttributeValue(null, "RoomTypeCode"), roomId); }
-                        case "TimeSpan" -> { if (d != null) d.timeSpan(r.getAttributeValue(null, "Start"), r.getAttributeValue(null, "End")); }
-                        case "GuestCount" -> { if (d != null) d.guests(r.getAttributeValue(null, "Count")); }
-                        case "Total" -> { if (d != null) d.total(r.getAttributeValue(null, "AmountAfterTax"), r.getAttributeValue(null, "CurrencyCode")); }
-                        default -> { }
-                    }
-                } else if (event == XMLStreamConstants.CHARACTERS && d != null) {
-                    text = text == null ? r.getText() : text + r.getText();
-                } else if (event == XMLStreamConstants.END_ELEMENT && d != null) {
-                    switch (r.getLocalName()) {
-                        case "GivenName" -> d.given = text == null ? null : text.trim();
-                        case "Surname" -> d.surname = text == null ? null : text.trim();
-                        case "RoomStay" -> d.endStay();
-                        case "HotelReservation" -> {
-                            ChannelReservation reservation = d.build(hotelId, roomId);
-                            if (reservation != null) {
-                                reservations.add(reservation);
-                            }
-                            d = null;
-                        }
-                        default -> { }
-                    }
-                    text = null;
-                }
-            }
-            r.close();
-        } catch (XMLStreamException | RuntimeException e) {
-            throw new IOException("booking_com: unreadable reservations XML for hotel " + hotelId + ": " + e.getMessage(), e);
+    private static void emit(List<ChannelReservation> all, PageConsumer page) {
+        for (int i = 0; i < all.size(); i += PAGE) {
+            page.accept(all.subList(i, Math.min(all.size(), i + PAGE)));
         }
-        return new Page(reservations, nextOffset);
-    }
-
-    /** One HotelReservation while it is parsed; only the room stay of the mapping's room counts. */
-    private static final class Draft {
-        final String resStatus;
-        String code;
-        int stays;
-        boolean stayIsOtherRoom;
-        boolean matched;
-        LocalDate start;
-        LocalDate end;
-        Integer guests;
-        BigDecimal amount;
-        String currency;
-        String given;
-        String surname;
-        // values of the room stay being read
-        LocalDate stayStart;
-        LocalDate stayEnd;
-        Integer stayGuests;
-        BigDecimal stayAmount;
-        String stayCurrency;
-
-        Draft(String resStatus) {
-            this.resStatus = resStatus;
-        }
-
-        void roomCode(String code, String roomId) {
-            if (code != null && roomId != null && !code.equals(roomId)) {
-                stayIsOtherRoom = true;
-            }
-        }
-
-        void timeSpan(String s, String e) {
-            stayStart = s == null ? null : LocalDate.parse(s);
-            stayEnd = e == null ? null : LocalDate.parse(e);
-        }
-
-        void guests(String count) {
-            if (count != null) {
-                stayGuests = (stayGuests == null ? 0 : stayGuests) + Integer.parseInt(count.trim());
-            }
-        }
-
-        void total(String amountAfterTax, String currencyCode) {
-            if (amountAfterTax != null) {
-                stayAmount = new BigDecimal(amountAfterTax.trim());
-                stayCurrency = currencyCode;
-            }
-        }
-
-        void endStay() {
-            if (!stayIsOtherRoom && !matched) {
-                matched = true;
-                start = stayStart;
-                end = stayEnd;
-                guests = stayGuests;
-                amount = stayAmount;
-                currency = stayCurrency;
-            }
-            stayIsOtherRoom = false;
-            stayStart = stayEnd = null;
-            stayGuests = null;
-            stayAmount = null;
-            stayCurrency = null;
-        }
-
-        ChannelReservation build(String hotelId, String roomId) {
-            if (!matched || code == null || start == null || end == null) {
-                return null;
-            }
-            String status = switch (resStatus == null ? "Book" : resStatus) {
-                case "Cancel", "Cancelled" -> "cancelled";
-                case "Pending", "Requested" -> "pending";
-                default -> "confirmed";
-            };
-            String name = ((given == null ? "" : given) + " " + (surname == null ? "" : surname)).trim();
-            return new ChannelReservation("booking_com", code, hotelId, roomId, start, end, status, name, guests, amount, currency, null);
-        }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

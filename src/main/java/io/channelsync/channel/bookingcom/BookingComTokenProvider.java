@@ -1,12 +1,13 @@
 package io.channelsync.channel.bookingcom;
 
-import io.channelsync.channel.ChannelProperties;
 import io.channelsync.channel.BearerTokens;
-import io.channelsync.channel.ChannelHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.ChannelProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -16,13 +17,20 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 /**
- * The Booking.com machine-account token, shared by every Booking.com call (webhook pulls,
- * availability pushes, reconciliation). The client id and secret are exchanged for a JWT that is
- * valid for an hour, and Booking.com allows at most 30 exchanges an hour, so the token is cached
- * and renewed only when it is within {@link #REFRESH_MARGIN} of expiring (or after a 401).
+ * The Booking.com machine-account token, shared by every Booking.com call (reservation polls and
+ * acknowledgements, availability pushes, reconciliation). Per Booking.com's token-based authentication
+ * page: {@code POST {token-url}} with {@code {"client_id", "client_secret"}} answers {@code {"jwt": ...}},
+ * valid one hour; at most 30 tokens an hour.
+ * <p>
+ * The token is cached until {@link #REFRESH_MARGIN} before it expires (or a 401). Exchanges are counted
+ * over a rolling hour: past {@code channel-sync.channels.booking-com.token-exchanges-per-hour} an exchange
+ * is refused and logged without any call (an {@link IOException}: the caller's retry policy applies).
+ * Exchanging never runs inside a database transaction: callers are channel calls, made outside them.
  */
 @Component
 public class BookingComTokenProvider implements BearerTokens {
@@ -30,20 +38,30 @@ public class BookingComTokenProvider implements BearerTokens {
     private static final Logger log = LoggerFactory.getLogger(BookingComTokenProvider.class);
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
+    static final Duration QUOTA_WINDOW = Duration.ofHours(1);
 
     private final ChannelProperties.BookingCom config;
+    private final int quota;
     private final ChannelHttp http;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Deque<Instant> recentExchanges = new ArrayDeque<>();
     private String token;
     private Instant expiresAt = Instant.MIN;
     private int exchanges;
 
-    public BookingComTokenProvider(ChannelProperties properties, ChannelHttp http, ObjectMapper json) {
-        this.config = properties.bookingCom();
+    @Autowired
+    public BookingComTokenProvider(ChannelProperties properties, BookingComReservationProperties reservations,
+                                   ChannelHttp http, ObjectMapper json) {
+        this(properties.bookingCom(), reservations.tokenExchangesPerHour(), http, json, Clock.systemUTC());
+    }
+
+    BookingComTokenProvider(ChannelProperties.BookingCom config, int quota, ChannelHttp http, ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.quota = quota;
         this.http = http;
         this.json = json;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** A valid token, exchanging the credentials only when the cached one is (nearly) expired. */
@@ -61,12 +79,24 @@ public class BookingComTokenProvider implements BearerTokens {
         token = null;
     }
 
-    /** How many times credentials were exchanged since start-up (the channel allows 30 an hour). */
+    /** How many times credentials were exchanged since start-up. */
     public synchronized int exchanges() {
         return exchanges;
     }
 
     private void exchange() throws IOException {
+        Instant now = clock.instant();
+        while (!recentExchanges.isEmpty() && !recentExchanges.peekFirst().isAfter(now.minus(QUOTA_WINDOW))) {
+            recentExchanges.removeFirst();
+        }
+        if (recentExchanges.size() >= quota) {
+            Instant next = recentExchanges.peekFirst().plus(QUOTA_WINDOW);
+            log.error("Booking.com token exchange refused: {} exchanges in the last hour already (Booking.com allows {}); "
+                    + "no call made, next exchange possible at {}", recentExchanges.size(), quota, next);
+            throw new IOException("Booking.com token exchange quota reached (" + quota + " an hour); next possible at " + next);
+        }
+        recentExchanges.addLast(now); // counted whether or not it succeeds: Booking.com may have issued a token
+        exchanges++;
         String body = json.writeValueAsString(Map.of("client_id", nullToEmpty(config.clientId()),
                 "client_secret", nullToEmpty(config.clientSecret())));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.effectiveTokenUrl()))
@@ -81,8 +111,8 @@ public class BookingComTokenProvider implements BearerTokens {
         long expiresIn = answer.path("expires_in").asLong(TOKEN_LIFETIME.toSeconds());
         token = jwt;
         expiresAt = clock.instant().plusSeconds(expiresIn);
-        exchanges++;
-        log.info("Booking.com machine-account token renewed (exchange #{} since start-up), valid until {}", exchanges, expiresAt);
+        log.info("Booking.com machine-account token renewed ({} exchange(s) in the last hour, {} since start-up), valid until {}",
+                recentExchanges.size(), exchanges, expiresAt);
     }
 
     private static String nullToEmpty(String s) {

@@ -19,19 +19,18 @@ import static io.channelsync.channel.JsonFields.upper;
 
 /**
  * Booking.com's webhooks: the event id is the signature's ({@code webhook-id}), the type is {@code type}.
- * A notification that carries the reservation itself is applied directly; a reservation alert makes
- * us pull the hotel's queue ({@link BookingComReservationInbox}), and every reservation pulled is
- * acknowledged after the commit (as stored, or as failed with why); other types are recorded only.
+ * A CNS notification ({@link CnsNotifications}) asks for a poll or raises an alert. Through a
+ * {@code standard-webhooks} relay: a notification that carries the reservation itself is applied
+ * directly; a reservation alert asks for a poll of Booking.com's queue ({@link BookingComReservationPoller});
+ * other types are recorded only.
  */
 @Component
 public class BookingComWebhookEvents implements InboundEvents {
 
     private static final Logger log = LoggerFactory.getLogger(BookingComWebhookEvents.class);
-    private final BookingComReservationInbox inbox;
     private final CnsNotifications cns;
 
-    public BookingComWebhookEvents(BookingComReservationInbox inbox, CnsNotifications cns) {
-        this.inbox = inbox;
+    public BookingComWebhookEvents(CnsNotifications cns) {
         this.cns = cns;
     }
 
@@ -70,25 +69,7 @@ public class BookingComWebhookEvents implements InboundEvents {
             log.info("Booking.com webhook {} has type '{}', not a reservation alert: recorded, nothing applied", event.id(), type);
             return Changes.nothing("type '" + type + "' recorded, nothing applied");
         }
-        List<BookingComReservationInbox.Pulled> pulled = inbox.pull(text(body, "hotel_id"));
-        return new Changes(pulled.stream().map(BookingComReservationInbox.Pulled::reservation).toList(),
-                pulled.size() + " reservation(s) pulled", outcomes -> acknowledge(event.id(), pulled, outcomes));
-    }
-
-    /** After the commit: tell Booking.com which reservations were stored (and which could not be). */
-    private void acknowledge(long id, List<BookingComReservationInbox.Pulled> pulled, List<Outcome> outcomes) {
-        for (int i = 0; i < pulled.size(); i++) {
-            BookingComReservationInbox.Pulled p = pulled.get(i);
-            if (p.reservation().reservationCode() == null) {
-                continue;
-            }
-            try {
-                inbox.acknowledge(p.endpoint(), p.reservation().reservationCode(), outcomes.get(i).problem());
-            } catch (IOException | RuntimeException e) {
-                // not acknowledged: Booking.com keeps it queued and offers it again at the next pull
-                log.warn("Webhook {}: acknowledgement of Booking.com reservation {} failed ({}); it will be pulled again",
-                        id, p.reservation().reservationCode(), e.getMessage());
-            }
-        }
+        // Booking.com never pushes reservations: an alert about them asks for a poll of its queue, after the commit
+        return new Changes(List.of(), "reservation alert: Booking.com poll requested", outcomes -> cns.pollNow(event));
     }
 }

@@ -73,7 +73,8 @@ public class CnsNotifications {
         return new FollowUp("CNS " + type + ": raised as an alert", () -> alert(event));
     }
 
-    private void pollNow(InboundEvent event) {
+    /** Asks for an immediate reservation poll (fire-and-forget); a failure is logged, the scheduled poll catches up. */
+    void pollNow(InboundEvent event) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(WebhookQueue.LOG_ID, event.id());
         headers.put(TYPE, event.eventType());

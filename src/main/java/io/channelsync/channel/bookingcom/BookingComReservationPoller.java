@@ -1,0 +1,243 @@
+package io.channelsync.channel.bookingcom;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.channelsync.alert.Alerts;
+import io.channelsync.channel.ChannelCallException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One poll of Booking.com's reservation queue (route {@code booking-com-poll}), following "Retrieving new
+ * reservations" / "Retrieving modified/cancelled reservations" and their acknowledgement pages:
+ * <ol>
+ *   <li>Only one poller at a time across instances: a PostgreSQL session advisory lock
+ *       ({@code pg_try_advisory_lock(}{@value #LOCK_NAMESPACE}{@code , 1)}) on a connection held, in auto-commit,
+ *       for the poll (never a transaction: no channel call runs inside one). An instance that does not get it skips.</li>
+ *   <li>For {@code OTA_HotelResNotif}, then {@code OTA_HotelResModifyNotif}: wait until
+ *       {@code ack-pause} (5 s) has passed since our last acknowledgement to that endpoint, GET it, read every
+ *       message ({@link OtaReservations}).</li>
+ *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore});
+ *       then, only after that commit, acknowledged: success, or failed WITH its id when it could not be stored
+ *       (Booking.com keeps it queued and returns it at the next GET). An acknowledgement that fails (5xx, timeout)
+ *       is retried with exponential backoff ({@code ack-retries}, {@code ack-retry-delay}); if it never goes
+ *       through, the message stays queued at Booking.com and the next poll deduplicates and acknowledges it.</li>
+ *   <li>Messages still unacknowledged {@code unacknowledged-alert-after} (25 min) after they were first polled
+ *       raise one alert each (Booking.com e-mails them to the property after about 30 minutes).</li>
+ * </ol>
+ * A poll never throws: what went wrong is logged, and the next poll starts over.
+ */
+@Component("bookingComReservationPoller")
+public class BookingComReservationPoller {
+
+    private static final Logger log = LoggerFactory.getLogger(BookingComReservationPoller.class);
+    /** First half of the advisory key: the Booking.com poll's own namespace. */
+    public static final int LOCK_NAMESPACE = 6010;
+
+    private final DataSource dataSource;
+    private final BookingComReservationQueue queue;
+    private final BookingComReservationStore store;
+    private final BookingComReservationMessages messages;
+    private final Alerts alerts;
+    private final BookingComReservationProperties config;
+    private final Map<OtaReservations.Kind, Instant> lastAck = new EnumMap<>(OtaReservations.Kind.class);
+
+    public BookingComReservationPoller(DataSource dataSource, BookingComReservationQueue queue, BookingComReservationStore store,
+                                       BookingComReservationMessages messages, Alerts alerts, BookingComReservationProperties config) {
+        this.dataSource = dataSource;
+        this.queue = queue;
+        this.store = store;
+        this.messages = messages;
+        this.alerts = alerts;
+        this.config = config;
+    }
+
+    /** One poll of both endpoints; skipped when another instance is polling. */
+    public void poll() {
+        Connection lock = tryLock();
+        if (lock == null) {
+            log.debug("Booking.com poll skipped: another instance is polling");
+            return;
+        }
+        try {
+            for (OtaReservations.Kind kind : OtaReservations.Kind.values()) {
+                pollEndpoint(kind);
+            }
+            alertOverdue();
+        } catch (RuntimeException e) {
+            log.error("Booking.com poll stopped: {}", e.toString(), e);
+        } finally {
+            unlock(lock);
+        }
+    }
+
+    private void pollEndpoint(OtaReservations.Kind kind) {
+        pauseAfterAcknowledgement(kind);
+        List<OtaReservations.Reservation> polled;
+        try {
+            polled = OtaReservations.read(kind, queue.fetch(kind));
+        } catch (IOException e) {
+            log.warn("Booking.com GET {} failed ({}); the next poll tries again", kind.endpoint, e.getMessage());
+            return;
+        }
+        if (!polled.isEmpty()) {
+            log.info("Booking.com GET {}: {} message(s)", kind.endpoint, polled.size());
+        }
+        for (OtaReservations.Reservation r : polled) {
+            if (r.reservationId() == null) {
+                log.error("Booking.com {} message without HotelReservationID@ResID_Value: cannot be stored nor acknowledged", kind.endpoint);
+                continue;
+            }
+            String error;
+            try {
+                messages.seen(r);
+                error = store.store(r).error();
+            } catch (RuntimeException e) {
+                error = "could not be stored: " + e.getMessage();
+                log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
+                        r.reservationId(), r.eventId(), e);
+            }
+            acknowledge(r, error);
+        }
+    }
+
+    /** After the commit: success or failure, retried with backoff while Booking.com answers 5xx or times out. */
+    private void acknowledge(OtaReservations.Reservation r, String error) {
+        Duration delay = config.ackRetryDelay();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                queue.acknowledge(r.kind(), r.reservationId(), r.createdAt(), error);
+                lastAck.put(r.kind(), Instant.now());
+                if (error == null) {
+                    bookkeeping(() -> messages.acknowledged(r.eventId()));
+                    log.info("Booking.com reservation {} ({}) acknowledged", r.reservationId(), r.eventId());
+                } else {
+                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), error));
+                    log.warn("Booking.com reservation {} ({}) acknowledged as failed ({}); Booking.com keeps it queued",
+                            r.reservationId(), r.eventId(), error);
+                }
+                return;
+            } catch (IOException e) {
+                boolean retryable = !(e instanceof ChannelCallException c) || c.isTransient();
+                if (!retryable || attempt >= config.ackRetries()) {
+                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), "acknowledgement failed: " + e.getMessage()));
+                    log.warn("Booking.com acknowledgement of reservation {} ({}) failed after {} attempt(s): {}; it stays queued "
+                            + "at Booking.com and the next poll acknowledges it", r.reservationId(), r.eventId(), attempt + 1, e.getMessage());
+                    return;
+                }
+                log.warn("Booking.com acknowledgement of reservation {} failed ({}); retry in {} ms", r.reservationId(), e.getMessage(),
+                        delay.toMillis());
+                if (!sleep(delay)) {
+                    return;
+                }
+                delay = delay.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Recording an acknowledgement must not stop the poll (the database may be what failed): logged instead. */
+    private static void bookkeeping(Runnable update) {
+        try {
+            update.run();
+        } catch (RuntimeException e) {
+            log.warn("Booking.com acknowledgement bookkeeping failed: {}", e.getMessage());
+        }
+    }
+
+    private void alertOverdue() {
+        for (BookingComReservationMessages.Unacknowledged m : messages.claimOverdue(config.unacknowledgedAlertAfter())) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reservation_id", m.reservationId());
+            details.put("event_id", m.eventId());
+            details.put("endpoint", m.endpoint());
+            details.put("hotel_id", m.hotelId());
+            details.put("first_seen_at", m.firstSeenAt().toString());
+            details.put("last_ack_error", m.lastAckError());
+            alerts.raise(null, null, Alerts.Severity.critical, "booking_com_unacknowledged",
+                    "Booking.com reservation " + m.reservationId() + " (hotel " + m.hotelId() + ") is still unacknowledged since "
+                            + m.firstSeenAt() + " (" + m.lastAckError() + "); Booking.com e-mails it to the property after about 30 minutes",
+                    details);
+        }
+    }
+
+    private void pauseAfterAcknowledgement(OtaReservations.Kind kind) {
+        Instant last = lastAck.get(kind);
+        if (last != null) {
+            Duration left = Duration.between(Instant.now(), last.plus(config.ackPause()));
+            if (!left.isNegative() && !left.isZero()) {
+                sleep(left);
+            }
+        }
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Connection tryLock() {
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, 1)")) {
+                lock.setInt(1, LOCK_NAMESPACE);
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return connection;
+                    }
+                }
+            }
+            connection.close();
+            return null;
+        } catch (SQLException e) {
+            log.warn("Booking.com poll skipped: could not take the poll lock ({})", e.getMessage());
+            closeQuietly(connection);
+            return null;
+        }
+    }
+
+    private void unlock(Connection connection) {
+        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, 1)")) {
+            unlock.setInt(1, LOCK_NAMESPACE);
+            unlock.execute();
+            closeQuietly(connection);
+        } catch (SQLException e) {
+            // never hand a session that may still hold the lock back to the pool
+            if (dataSource instanceof HikariDataSource hikari) {
+                hikari.evictConnection(connection);
+            } else {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package io.channelsync.channel.bookingcom;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.channelsync.support.IntegrationTest;
+import io.channelsync.support.TestData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Booking.com's reservation queue, end to end: the real poll route against WireMock standing in for both
+ * Booking.com hosts, real PostgreSQL, the real sync route pushing to Airbnb's WireMock. Each test polls
+ * through the route synchronously ({@link #poll()}); the timer route does not run in tests.
+ */
+class BookingComPollTest extends IntegrationTest {
+
+    static final String NEW = "/booking/hotels/ota/OTA_HotelResNotif";
+    static final String MODIFY = "/booking/hotels/ota/OTA_HotelResModifyNotif";
+    static final String EMPTY_NEW = "<OTA_HotelResNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelReservations/></OTA_HotelResNotifRQ>";
+    static final String EMPTY_MODIFY = "<OTA_HotelResModifyNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelResModifies/></OTA_HotelResModifyNotifRQ>";
+
+    private UUID agency;
+    private UUID property;
+    private UUID airbnbMapping;
+    private String listing;
+    private String hotel;
+    private String room;
+    private String reservation;
+
+    @BeforeEach
+    void propertyOnBothChannels() {
+        agency = data.agency().id();
+        property = data.property(agency);
+        listing = TestData.uniqueListingId();
+        hotel = TestData.uniqueListingId();
+        room = TestData.uniqueListingId();
+        reservation = Long.toString(ThreadLocalRandom.current().nextLong(5_000_000_000L, 9_000_000_000L));
+        airbnbMapping = data.airbnbMapping(agency, property, listing);
+        data.bookingComMapping(agency, property, hotel, room);
+        CHANNELS.stubFor(post("/booking/token-based-authentication/exchange")
+                .willReturn(okJson("{\"jwt\": \"test-jwt\", \"expires_in\": 3600}")));
+        CHANNELS.stubFor(put(urlPathMatching("/airbnb/v2/calendars/.*")).willReturn(okJson("{}")));
+        queue(NEW, EMPTY_NEW);
+        queue(MODIFY, EMPTY_MODIFY);
+        acknowledgements(ok("<OTA_HotelResNotifRS><Success/></OTA_HotelResNotifRS>"));
+    }
+
+    /** A fixture with this test's hotel, rooms and reservation id. */
+    private String fixture(String name) throws IOException {
+        return new String(OtaConformanceTest.fixture(name), StandardCharsets.UTF_8)
+                .replace("HotelCode=\"770011\"", "HotelCode=\"" + hotel + "\"")
+                .replace("RoomTypeCode=\"7700101\"", "RoomTypeCode=\"" + room + "\"")
+                .replace("ResID_Value=\"4100200301\"", "ResID_Value=\"" + reservation + "\"")
+                .replace("ResID_Value=\"4100200377\"", "ResID_Value=\"" + reservation + "\"");
+    }
+
+    private void queue(String path, String body) {
+        CHANNELS.stubFor(get(urlEqualTo(path)).withHeader("Authorization", equalTo("Bearer test-jwt"))
+                .willReturn(ok(body).withHeader("Content-Type", "application/xml")));
+    }
+
+    private void acknowledgements(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
+        CHANNELS.stubFor(post(urlEqualTo(NEW)).willReturn(answer));
+        CHANNELS.stubFor(post(urlEqualTo(MODIFY)).willReturn(answer));
+    }
+
+    /** One poll through the route, waiting for it to finish. */
+    private void poll() {
+        camel.createProducerTemplate().sendBody("seda:booking-com-poll?size=1&waitForTaskToComplete=Always", "");
+    }
+
+    private Map<String, Object> booking(String code) {
+        return jdbc.queryForMap("select check_in::text as check_in, check_out::text as check_out, status, guests, "
+                + "total_amount::text as total, currency, guest_name from bookings where platform = 'booking_com' and reservation_code = ?", code);
+    }
+
+    private int airbnbJobs() {
+        return jdbc.queryForObject("select count(*) from sync_logs where mapping_id = ?", Integer.class, airbnbMapping);
+    }
+
+    private int acks(String path, String contains) {
+        return CHANNELS.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(contains))).size();
+    }
+
+    @Test
+    void polledReservationIsStoredAsItsOwnEventAcknowledgedAndClosesTheOtherChannel() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("check_in", "2026-12-10").containsEntry("check_out", "2026-12-13")
+                .containsEntry("status", "confirmed").containsEntry("guests", 2).containsEntry("total", "370.50")
+                .containsEntry("currency", "EUR").containsEntry("guest_name", "Marta Okafor");
+        Map<String, Object> event = jdbc.queryForMap("select event_type, status, convert_from(raw_body, 'UTF8') as raw, "
+                + "payload->>'reservation_id' as reservation_id from webhook_log where platform = 'booking_com' and event_id = ?",
+                reservation + "@2026-11-27T09:14:40");
+        assertThat(event).containsEntry("event_type", "OTA_HotelResNotif").containsEntry("status", "processed")
+                .containsEntry("reservation_id", reservation);
+        assertThat((String) event.get("raw")).contains("ResID_Value=\"" + reservation + "\"").doesNotContain("4111000011110000");
+        // acknowledged with Success and its id, with our token
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withHeader("Authorization", equalTo("Bearer test-jwt"))
+                .withRequestBody(containing("<Success/>")).withRequestBody(containing("ResID_Value=\"" + reservation + "\""))
+                .withRequestBody(containing("Target=\"Test\"")));
+        assertThat(jdbc.queryForObject("select acknowledged_at is not null from booking_com_reservation_messages where reservation_id = ?",
+                Boolean.class, reservation)).isTrue();
+        // the other channel: one sync job, pushed to Airbnb by the sync route
+        assertThat(airbnbJobs()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                CHANNELS.verify(putRequestedFor(urlPathMatching("/airbnb/v2/calendars/" + listing + ".*"))));
+    }
+
+    @Test
+    void anAcknowledgementThatNeverGoesThroughLeavesItQueuedAndTheNextPollDeduplicatesAndAcknowledgesIt() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        acknowledgements(serverError());
+
+        poll();
+
+        // committed, then acknowledged 1 + 2 retries (test profile), all refused: Booking.com still holds it
+        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+        assertThat(acks(NEW, reservation)).isEqualTo(3);
+        assertThat(jdbc.queryForMap("select acknowledged_at, last_ack_error from booking_com_reservation_messages where reservation_id = ?",
+                reservation)).containsEntry("acknowledged_at", null).extractingByKey("last_ack_error").asString().contains("HTTP 500");
+
+        // Booking.com returns it again at the next GET; this time the acknowledgement goes through
+        acknowledgements(ok());
+        poll();
+
+        assertThat(acks(NEW, "<Success/>")).isEqualTo(4);
+        assertThat(jdbc.queryForObject("select count(*) from bookings where platform = 'booking_com' and reservation_code = ?",
+                Integer.class, reservation)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where platform = 'booking_com' and event_id like ? "
+                + "and status not in ('rejected', 'duplicate')", Integer.class, reservation + "@%")).isEqualTo(1);
+        assertThat(airbnbJobs()).as("no second sync job").isEqualTo(1);
+        assertThat(jdbc.queryForObject("select acknowledged_at is not null from booking_com_reservation_messages where reservation_id = ?",
+                Boolean.class, reservation)).isTrue();
+    }
+
+    @Test
+    void aFailedAcknowledgementIsRetriedWithBackoffUntilBookingComTakesIt() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        CHANNELS.stubFor(post(urlEqualTo(NEW)).inScenario("ack").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
+        CHANNELS.stubFor(post(urlEqualTo(NEW)).inScenario("ack").whenScenarioStateIs("recovered").willReturn(ok()));
+
+        poll();
+
+        assertThat(acks(NEW, reservation)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("select acknowledged_at is not null from booking_com_reservation_messages where reservation_id = ?",
+                Boolean.class, reservation)).isTrue();
+    }
+
+    @Test
+    void aCancellationFromHotelResModifyCancelsTheBookingAndReopensTheOtherChannel() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        poll();
+        queue(NEW, EMPTY_NEW);
+        queue(MODIFY, fixture("cancelled-reservation.xml"));
+
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(MODIFY)).withRequestBody(containing("<OTA_HotelResModifyNotifRS"))
+                .withRequestBody(containing("<Success/>")).withRequestBody(containing("<HotelResModify>"))
+                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
+        assertThat(airbnbJobs()).isEqualTo(2);
+    }
+
+    @Test
+    void aModificationWithAnOlderVersionChangesNothing() throws IOException {
+        queue(MODIFY, fixture("modified-reservation.xml"));
+        poll();
+        assertThat(booking(reservation)).containsEntry("check_out", "2026-12-14").containsEntry("guests", 3);
+
+        // an older modification (made before the one already stored) arrives later
+        queue(MODIFY, fixture("modified-reservation.xml").replace("LastModifyDateTime=\"2026-11-28T16:01:50\"",
+                "LastModifyDateTime=\"2026-11-28T10:00:00\"").replace("<GuestCount Count=\"3\"/>", "<GuestCount Count=\"1\"/>"));
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("check_out", "2026-12-14").containsEntry("guests", 3);
+        assertThat(airbnbJobs()).isEqualTo(1);
+        // it was processed (an older version is not an error): acknowledged as success
+        assertThat(acks(MODIFY, "<Success/>")).isEqualTo(2);
+    }
+
+    @Test
+    void aReservationThatCannotBeStoredIsAcknowledgedAsFailedWithItsIdAndStoredOnceItsRoomIsMapped() throws IOException {
+        String unmappedRoom = TestData.uniqueListingId();
+        queue(NEW, fixture("new-reservation.xml").replace("RoomTypeCode=\"" + room + "\"", "RoomTypeCode=\"" + unmappedRoom + "\""));
+
+        poll();
+
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Errors>"))
+                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")).withRequestBody(notContaining("<Success/>")));
+        assertThat(jdbc.queryForObject("select error from webhook_log where platform = 'booking_com' and event_id = ?", String.class,
+                reservation + "@2026-11-27T09:14:40")).contains("no mapping for hotel " + hotel + " room " + unmappedRoom);
+
+        // kept queued by Booking.com: once the room is mapped, the next poll stores and acknowledges it
+        data.bookingComMapping(agency, data.property(agency), hotel, unmappedRoom);
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Success/>"))
+                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
+    }
+
+    @Test
+    void aReservationTheDatabaseRefusesIsRolledBackAcknowledgedAsFailedAndStoredOnceTheCauseIsGone() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        // fault injection in the real database: inserting this booking fails until the trigger is dropped
+        String fault = "fail_" + reservation;
+        jdbc.execute("create function " + fault + "() returns trigger language plpgsql as $$ begin "
+                + "if new.reservation_code = '" + reservation + "' then raise exception 'injected failure'; end if; return new; end $$");
+        jdbc.execute("create trigger " + fault + " before insert on bookings for each row execute function " + fault + "()");
+        try {
+            poll();
+        } finally {
+            jdbc.execute("drop trigger " + fault + " on bookings");
+            jdbc.execute("drop function " + fault + "()");
+        }
+        // nothing half-stored: no event row, no booking, no sync job; Booking.com told, with the id, to keep it
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where platform = 'booking_com' and event_id like ?",
+                Integer.class, reservation + "@%")).isZero();
+        assertThat(airbnbJobs()).isZero();
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Errors>"))
+                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
+
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+        assertThat(airbnbJobs()).isEqualTo(1);
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Success/>")));
+    }
+
+    @Test
+    void aMultiRoomReservationIsOneBookingPerRoom() throws IOException {
+        String secondRoom = TestData.uniqueListingId();
+        UUID secondProperty = data.property(agency);
+        data.bookingComMapping(agency, secondProperty, hotel, secondRoom);
+        queue(NEW, fixture("multi-room-reservation.xml").replace("RoomTypeCode=\"7700102\"", "RoomTypeCode=\"" + secondRoom + "\""));
+
+        poll();
+
+        assertThat(booking(reservation + "-611")).containsEntry("check_out", "2027-01-07").containsEntry("guests", 2)
+                .containsEntry("total", "180.00");
+        assertThat(booking(reservation + "-612")).containsEntry("check_out", "2027-01-08").containsEntry("guests", 1)
+                .containsEntry("total", "225.75");
+        assertThat(acks(NEW, "<Success/>")).isEqualTo(1);
+    }
+
+    @Test
+    void aReservationStillUnacknowledgedAfter25MinutesRaisesOneAlert() throws IOException {
+        queue(NEW, fixture("new-reservation.xml"));
+        acknowledgements(serverError());
+        poll();
+        jdbc.update("update booking_com_reservation_messages set first_seen_at = now() - interval '26 minutes' where reservation_id = ?",
+                reservation);
+
+        poll();
+        poll();
+
+        assertThat(jdbc.queryForObject("select count(*) from alerts where kind = 'booking_com_unacknowledged' and payload->>'reservation_id' = ?",
+                Integer.class, reservation)).isEqualTo(1);
+    }
+
+    @Test
+    void onlyOnePollerRunsAtATimeAcrossInstances() throws Exception {
+        queue(NEW, fixture("new-reservation.xml"));
+        try (Connection other = jdbc.getDataSource().getConnection();
+             PreparedStatement lock = other.prepareStatement("select pg_advisory_lock(?, 1)")) {
+            lock.setInt(1, BookingComReservationPoller.LOCK_NAMESPACE);
+            lock.execute(); // another instance is polling
+            poll();
+            CHANNELS.verify(0, getRequestedFor(urlEqualTo(NEW)));
+            try (PreparedStatement unlock = other.prepareStatement("select pg_advisory_unlock(?, 1)")) {
+                unlock.setInt(1, BookingComReservationPoller.LOCK_NAMESPACE);
+                unlock.execute();
+            }
+        }
+        poll();
+        CHANNELS.verify(1, getRequestedFor(urlEqualTo(NEW)));
+        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+    }
+}
