@@ -220,7 +220,8 @@ public final class ChannelSyncDemo {
         await(() -> sandboxSaw("booking_com", "/hotels/ota/OTA_HotelResNotif", "<Success/>"), Duration.ofSeconds(15),
                 "acknowledged after the commit with OTA_HotelResNotifRS Success naming ResID_Value " + reservation + ", so it leaves the queue");
         awaitJobs("succeeded", 5, "a sync job closed the nights on Airbnb");
-        require(sandboxSaw("airbnb", "/v2/calendars/" + listing, "\"" + day(20) + "\""), "Airbnb received the calendar with " + day(20) + " closed");
+        require(sandboxSaw("airbnb", "/v2/calendars/" + listing + "/" + day(20) + "/", "\"unavailable\""),
+                "Airbnb received the calendar with the nights from " + day(20) + " closed");
     }
 
     private void retryAndDeadLetter() {

@@ -268,7 +268,7 @@ class WebhookProcessingTest extends IntegrationTest {
         String fault = failStoringBooking(code);
         try {
             Map<String, Object> row = awaitDone(postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2026-12-01", "2026-12-05", 3, "accepted"), now()));
+                    "2026-12-01", "2026-12-05", 3, "accept"), now()));
             assertThat(row.get("status")).isEqualTo("failed");
             assertThat((String) row.get("error")).contains("injected failure for " + code);
             assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code)).isZero();
@@ -285,7 +285,7 @@ class WebhookProcessingTest extends IntegrationTest {
         long id;
         try {
             id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2026-12-01", "2026-12-05", 3, "accepted"), now());
+                    "2026-12-01", "2026-12-05", 3, "accept"), now());
             await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                     "select count(*) from deadletters where webhook_log_id = ?", Integer.class, id) == 1);
         } finally {
