@@ -93,7 +93,7 @@ public class WebhookBodyFilter extends OncePerRequestFilter {
         }
         try {
             long id = webhookLog.insertRejected(platform, headers(request), null, false, refusal.getMessage());
-            log.warn("{} webhook refused with {} before reading its body, logged as rejected {}: {}", platform, refusal.status(), id,
+            log.warn("{} webhook refused with {} before Camel read it, logged as rejected {}: {}", platform, refusal.status(), id,
                     refusal.getMessage());
         } catch (RuntimeException e) {
             // an unknown platform (the table's check) or a database that is down: the refusal stands
