@@ -20,7 +20,7 @@ class ApplicationStartupTest extends IntegrationTest {
 
     @Test
     void healthReportsTheDatabaseAndCamelUp() throws Exception {
-        var response = api.get("/actuator/health", null);
+        var response = api.get("/actuator/health", OPERATOR_KEY);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode health = new ObjectMapper().readTree(response.body());
         assertThat(health.path("status").asText()).isEqualTo("UP");

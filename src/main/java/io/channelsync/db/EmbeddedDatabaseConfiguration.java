@@ -34,7 +34,7 @@ public class EmbeddedDatabaseConfiguration {
                 .driverClassName("org.postgresql.Driver")
                 .url(server.jdbcUrl(props.database()))
                 .username("postgres")
-                .password("")
+                .password(server.password())
                 .build();
     }
 }

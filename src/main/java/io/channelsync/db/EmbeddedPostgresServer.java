@@ -33,6 +33,11 @@ import java.util.stream.Stream;
  * <p>
  * One server per data directory per JVM: several Spring contexts in one test run share it, and it
  * stops when the last of them closes it (or when the JVM exits).
+ * <p>
+ * It listens on 127.0.0.1 only, and every connection (TCP and its Unix socket, which lives in the
+ * data directory) needs the password of {@code postgres} (scram-sha-256): a random one generated at
+ * initdb and kept in {@value #PASSWORD_FILE} in the data directory (mode 0600). A data directory
+ * created by an earlier version with trust auth is moved to the password once, at its next start.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -40,10 +45,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String BINARIES = "postgres-linux-x86_64.txz";
     private static final String UNPRIVILEGED_USER = "nobody";
     private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
+    /** The superuser's password, in the data directory. */
+    public static final String PASSWORD_FILE = "channel-sync.password";
+    private static final String HBA = """
+            # written by channel-sync: loopback only, password (scram-sha-256) for everyone
+            local all all scram-sha-256
+            host  all all 127.0.0.1/32 scram-sha-256
+            """;
 
     private final Path dataDir;
     private final Path binDir;
     private final int port;
+    private String password;
     private volatile boolean stopped;
     private int users;
 
@@ -112,12 +125,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    /** Creates the database if it does not exist yet (the superuser is {@code postgres}, trust auth on loopback). */
+    /** The password of the superuser {@code postgres}, read from {@value #PASSWORD_FILE} in the data directory. */
+    public String password() {
+        return password;
+    }
+
+    /** Creates the database if it does not exist yet (the superuser is {@code postgres}, with {@link #password()}). */
     public void createDatabaseIfMissing(String database) {
         if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("database name must be a plain lower-case identifier: " + database);
         }
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", password);
              var exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
             exists.setString(1, database);
             if (!exists.executeQuery().next()) {
@@ -137,19 +155,74 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (wipeFirst) {
             deleteRecursively(dataDir);
         }
+        Path passwordFile = dataDir.resolve(PASSWORD_FILE);
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             Files.createDirectories(dataDir);
             giveToServerUser(dataDir);
             log.info("Initialising a new PostgreSQL data directory in {}", dataDir);
-            run(Duration.ofMinutes(2), true, pgBin("initdb"), "-A", "trust", "-U", "postgres", "-D", dataDir.toString(),
-                    "-E", "UTF-8", "--locale=C");
+            password = newPassword();
+            // initdb wants an empty directory: the password goes through a private file beside it first
+            Path pwfile = Files.createTempFile(dataDir.getParent(), ".pg-init-", ".pw");
+            try {
+                writePrivate(pwfile, password);
+                run(Duration.ofMinutes(2), true, pgBin("initdb"), "--auth=scram-sha-256", "--pwfile=" + pwfile, "-U", "postgres",
+                        "-D", dataDir.toString(), "-E", "UTF-8", "--locale=C");
+            } finally {
+                Files.deleteIfExists(pwfile);
+            }
+            writePrivate(passwordFile, password);
+            writePrivate(dataDir.resolve("pg_hba.conf"), HBA);
+        } else if (Files.exists(passwordFile)) {
+            password = Files.readString(passwordFile).trim();
         }
         List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=" + dataDir));
         settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         run(startupTimeout.plusSeconds(10), true, pgBin("pg_ctl"), "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
                 "-o", String.join(" ", options), "-w", "-t", Long.toString(startupTimeout.toSeconds()), "start");
+        if (password == null) {
+            moveFromTrustToPassword(passwordFile);
+        }
         log.info("Embedded PostgreSQL 17 running on 127.0.0.1:{} with data in {}", port, dataDir);
+    }
+
+    /**
+     * A data directory initialised with trust auth (before passwords): while it still trusts, give
+     * {@code postgres} a generated password, keep it, then require it (pg_hba.conf) and reload.
+     */
+    private void moveFromTrustToPassword(Path passwordFile) throws IOException {
+        String generated = newPassword();
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+             var st = c.createStatement()) {
+            st.execute("set password_encryption = 'scram-sha-256'");
+            st.execute("alter role postgres password '" + generated + "'"); // hex only: nothing to escape
+        } catch (SQLException e) {
+            throw new IOException("could not set the password of the existing data directory " + dataDir + " (created with trust auth): "
+                    + e.getMessage(), e);
+        }
+        writePrivate(passwordFile, generated);
+        writePrivate(dataDir.resolve("pg_hba.conf"), HBA);
+        run(Duration.ofSeconds(30), true, pgBin("pg_ctl"), "-D", dataDir.toString(), "reload");
+        password = generated;
+        log.warn("The embedded PostgreSQL in {} used trust auth; it now requires the generated password kept in {}", dataDir, passwordFile);
+    }
+
+    private static String newPassword() {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
+    }
+
+    /** A file only its owner reads (0600), owned by the server's user when we run as root. */
+    private static void writePrivate(Path file, String content) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, content + "\n");
+        if (runningAsRoot()) {
+            Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(UNPRIVILEGED_USER));
+        }
     }
 
     /** Releases this user's hold; the server stops when no one holds it any more. */

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * {@code /actuator/health} component {@code queues}: how full each in-memory SEDA queue is. A queue
  * that is full is reported OUT_OF_SERVICE: new work still lands in the database and is picked up by
- * the recovery sweeps, but an operator should look.
+ * the recovery sweeps, but an operator should look. During start-up a queue may exist before it is
+ * started (it has no queue yet): it is reported as {@code starting}, never as an error.
  */
 @Component("queues")
 public class QueueDepthHealthIndicator implements HealthIndicator {
@@ -29,6 +30,10 @@ public class QueueDepthHealthIndicator implements HealthIndicator {
         boolean anyFull = false;
         for (var endpoint : camel.getEndpoints()) {
             if (endpoint instanceof SedaEndpoint seda) {
+                if (!seda.isStarted()) {
+                    details.put(seda.getEndpointBaseUri().replace("seda://", ""), Map.of("state", "starting"));
+                    continue;
+                }
                 int size = seda.getCurrentQueueSize();
                 int capacity = seda.getSize();
                 details.put(seda.getEndpointBaseUri().replace("seda://", ""),

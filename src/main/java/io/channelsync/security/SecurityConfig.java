@@ -21,7 +21,10 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
- * prove themselves with their signatures. Stateless: no sessions, no CSRF (no cookies are used).
+ * prove themselves with their signatures. The actuator needs an operator key (Prometheus sends it
+ * as its bearer token), except {@code /actuator/health}, which answers its status to anyone and its
+ * details only to an operator ({@code management.endpoint.health.show-details: when-authorized}).
+ * Stateless: no sessions, no CSRF (no cookies are used).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -45,10 +48,12 @@ public class SecurityConfig {
             }
             return new BearerKeyAuthentication(header.substring(7).trim());
         });
-        // only the API's keys are ours to check: a bearer token on any other path (the sandbox's
-        // Booking.com JWT, say) is not an API key and must not be judged as one
-        bearer.setRequestMatcher(request -> request.getRequestURI().startsWith(request.getContextPath() + "/api/v1/")
-                && !request.getRequestURI().startsWith(request.getContextPath() + "/api/v1/webhooks/"));
+        // only the API's and the actuator's keys are ours to check: a bearer token on any other path
+        // (the sandbox's Booking.com JWT, say) is not an API key and must not be judged as one
+        bearer.setRequestMatcher(request -> {
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            return (path.startsWith("/api/v1/") && !path.startsWith("/api/v1/webhooks/")) || path.startsWith("/actuator/");
+        });
         bearer.setSuccessHandler((request, response, authentication) ->
                 request.setAttribute(Caller.REQUEST_ATTRIBUTE, authentication.getPrincipal()));
         bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
@@ -67,6 +72,8 @@ public class SecurityConfig {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/v1/webhooks/**").permitAll()
                         .requestMatchers("/api/v1/**").authenticated()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator", "/actuator/**").hasRole("OPERATOR")
                         .anyRequest().permitAll())
                 .build();
     }

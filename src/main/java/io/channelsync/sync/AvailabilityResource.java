@@ -31,8 +31,6 @@ import java.util.UUID;
 @Component("availabilityResource")
 public class AvailabilityResource {
 
-    public static final int MAX_DAYS = 731;
-
     /** One night as the API receives it. */
     public record DayInput(LocalDate date, Boolean available, Integer minStay, BigDecimal price) {
     }
@@ -46,8 +44,11 @@ public class AvailabilityResource {
     private final JdbcTemplate jdbc;
     private final PmsProperties properties;
     private final SyncJobs jobs;
+    private final SyncProperties sync;
 
-    public AvailabilityResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, PmsProperties properties, SyncJobs jobs) {
+    public AvailabilityResource(ApiRequests requests, ApiResponses responses, JdbcTemplate jdbc, PmsProperties properties, SyncJobs jobs,
+                                SyncProperties sync) {
+        this.sync = sync;
         this.requests = requests;
         this.responses = responses;
         this.jdbc = jdbc;
@@ -60,6 +61,9 @@ public class AvailabilityResource {
         Caller caller = Caller.of(exchange);
         properties.findVisible(propertyId, caller);
         List<DayInput> days = validate(readDays(exchange));
+        LocalDate from = days.stream().map(DayInput::date).min(LocalDate::compareTo).orElseThrow();
+        LocalDate to = days.stream().map(DayInput::date).max(LocalDate::compareTo).orElseThrow();
+        sync.checkRange("days", from, to);
         jdbc.batchUpdate("""
                 insert into availability (property_id, day, available, min_stay, price)
                 values (?, ?, ?, ?, ?)
@@ -72,8 +76,6 @@ public class AvailabilityResource {
                     ps.setObject(4, d.minStay());
                     ps.setBigDecimal(5, d.price());
                 });
-        LocalDate from = days.stream().map(DayInput::date).min(LocalDate::compareTo).orElseThrow();
-        LocalDate to = days.stream().map(DayInput::date).max(LocalDate::compareTo).orElseThrow();
         List<Long> jobIds = jobs.createForProperty(propertyId, null, null, from, to, "availability updated through the API");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("property_id", propertyId);
@@ -99,12 +101,12 @@ public class AvailabilityResource {
         return days;
     }
 
-    private static List<DayInput> validate(List<DayInput> days) {
+    private List<DayInput> validate(List<DayInput> days) {
         if (days.isEmpty()) {
             throw ApiException.invalidField("days", "not_empty", "at least one day is required");
         }
-        if (days.size() > MAX_DAYS) {
-            throw ApiException.invalidField("days", "max_size", "at most " + MAX_DAYS + " days per request");
+        if (days.size() > sync.maxRangeDays()) {
+            throw ApiException.invalidField("days", "max_size", "at most " + sync.maxRangeDays() + " days per request");
         }
         Set<LocalDate> seen = new HashSet<>();
         for (int i = 0; i < days.size(); i++) {

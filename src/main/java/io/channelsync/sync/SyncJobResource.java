@@ -47,9 +47,11 @@ public class SyncJobResource {
     private final ObjectMapper json;
     private final SyncJobs jobs;
     private final Channels channels;
+    private final SyncProperties sync;
 
     public SyncJobResource(ApiRequests requests, ApiResponses responses, PmsProperties properties, NamedParameterJdbcTemplate sql,
-                           ObjectMapper json, SyncJobs jobs, Channels channels) {
+                           ObjectMapper json, SyncJobs jobs, Channels channels, SyncProperties sync) {
+        this.sync = sync;
         this.requests = requests;
         this.responses = responses;
         this.properties = properties;
@@ -70,6 +72,8 @@ public class SyncJobResource {
         if (request.from() != null && request.to() != null && request.to().isBefore(request.from())) {
             throw ApiException.badRequest("to must not be before from");
         }
+        LocalDate from = request.from() != null ? request.from() : LocalDate.now();
+        sync.checkRange("to", from, request.to() != null ? request.to() : from.plusDays(SyncJobs.DEFAULT_DAYS_AHEAD));
         properties.findVisible(request.propertyId(), Caller.of(exchange));
         List<Long> ids = jobs.createForProperty(request.propertyId(), request.platforms(), null, request.from(), request.to(),
                 "requested through the API");

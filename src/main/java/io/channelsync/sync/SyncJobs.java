@@ -27,6 +27,9 @@ import java.util.UUID;
 @Component
 public class SyncJobs {
 
+    /** A range with no end pushes this many days after its start. */
+    static final int DEFAULT_DAYS_AHEAD = 365;
+
     public static final String QUEUE = "seda:sync-jobs";
     private static final Logger log = LoggerFactory.getLogger(SyncJobs.class);
 
@@ -52,7 +55,7 @@ public class SyncJobs {
     public List<Long> createForProperty(UUID propertyId, List<String> platforms, String excludePlatform,
                                         LocalDate from, LocalDate to, String reason) {
         LocalDate start = from != null ? from : LocalDate.now();
-        LocalDate end = to != null ? to : start.plusDays(365);
+        LocalDate end = to != null ? to : start.plusDays(DEFAULT_DAYS_AHEAD);
         var params = new MapSqlParameterSource()
                 .addValue("property", propertyId)
                 .addValue("allPlatforms", platforms == null || platforms.isEmpty())

@@ -5,7 +5,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.constraints.Min;
+import io.channelsync.api.ApiException;
+
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The availability sync queue and its crash recovery.
@@ -18,6 +22,9 @@ import java.time.Duration;
  * @param recoveryInterval how often the recovery sweep runs; it also runs at start-up
  *                         ({@code CHANNEL_SYNC_SYNC_RECOVERY_INTERVAL})
  * @param recoveryBatch    most jobs one sweep takes back
+ * @param maxRangeDays     most days (both ends counted) one sync or availability request may span; more is 422
+ *                         ({@code CHANNEL_SYNC_SYNC_MAX_RANGE_DAYS}): a range is pushed day by day, so an
+ *                         unbounded one would stall every agency's sync
  */
 @Validated
 @ConfigurationProperties("channel-sync.sync")
@@ -25,5 +32,15 @@ public record SyncProperties(@DefaultValue("4") @Min(1) int consumers,
                              @DefaultValue("20000") @Min(1) int queueSize,
                              @DefaultValue("5m") Duration lease,
                              @DefaultValue("1m") Duration recoveryInterval,
-                             @DefaultValue("1000") @Min(1) int recoveryBatch) {
+                             @DefaultValue("1000") @Min(1) int recoveryBatch,
+                             @DefaultValue("731") @Min(1) int maxRangeDays) {
+
+    /** 422 when {@code from..to} (both counted) spans more than {@link #maxRangeDays} days. */
+    public void checkRange(String field, LocalDate from, LocalDate to) {
+        long days = ChronoUnit.DAYS.between(from, to) + 1;
+        if (days > maxRangeDays) {
+            throw ApiException.invalidField(field, "max_range", "the range " + from + " to " + to + " spans " + days
+                    + " days; at most " + maxRangeDays + " (channel-sync.sync.max-range-days)");
+        }
+    }
 }

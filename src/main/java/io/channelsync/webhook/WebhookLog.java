@@ -8,7 +8,6 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,9 @@ import java.util.Optional;
 /**
  * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed};
  * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
- * The intake statements run with a query timeout ({@code channel-sync.webhooks.db-timeout}), so a
- * database that cannot take the row makes the caller retry (503) instead of waiting.
+ * The intake statements run on the intake's own pool ({@link WebhookIntakePool}: getting a connection
+ * waits at most {@code channel-sync.webhooks.db-timeout}) with the same query timeout, so a database
+ * that cannot take the row makes the caller retry (503) instead of waiting.
  */
 @Component
 public class WebhookLog {
@@ -34,8 +34,8 @@ public class WebhookLog {
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
 
-    public WebhookLog(DataSource dataSource, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties) {
-        JdbcTemplate bounded = new JdbcTemplate(dataSource);
+    public WebhookLog(WebhookIntakePool intakePool, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties) {
+        JdbcTemplate bounded = new JdbcTemplate(intakePool.dataSource());
         bounded.setQueryTimeout((int) Math.max(1, properties.dbTimeout().toSeconds()));
         this.intake = new NamedParameterJdbcTemplate(bounded);
         this.sql = sql;

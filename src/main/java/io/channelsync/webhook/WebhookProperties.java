@@ -18,6 +18,8 @@ import java.util.List;
  * @param consumers    concurrent consumers of the processing route
  * @param recovery     the sweep that re-enqueues rows a dead process left behind
  * @param retry        redelivery of a failing event before it is marked failed
+ * @param dbPoolSize   connections of the intake's own pool ({@link WebhookIntakePool}), whose connection
+ *                     timeout is {@code dbTimeout}
  */
 @ConfigurationProperties("channel-sync.webhooks")
 public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
@@ -26,12 +28,13 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
                                 @DefaultValue("1000") int queueSize,
                                 @DefaultValue("4") int consumers,
                                 Recovery recovery,
-                                Retry retry) {
+                                Retry retry,
+                                @DefaultValue("8") int dbPoolSize) {
 
     public WebhookProperties {
         recovery = recovery == null ? new Recovery(null, null, null, null, 0) : recovery;
-        if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0) {
-            throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size and consumers must be positive");
+        if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0 || dbPoolSize <= 0) {
+            throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size, consumers and db-pool-size must be positive");
         }
     }
 

@@ -12,7 +12,7 @@ class MetricsTest extends IntegrationTest {
 
     @Test
     void prometheusExposesTheBusinessMetrics() {
-        String scrape = api.get("/actuator/prometheus", null).body();
+        String scrape = api.get("/actuator/prometheus", OPERATOR_KEY).body();
         assertThat(scrape).contains("channelsync_webhooks_total{", "channelsync_webhooks_current{", "channelsync_sync_jobs{", "channelsync_sync_retries_total",
                 "channelsync_deadletters_open", "channelsync_reconciliation_discrepancies_total{");
     }
@@ -37,12 +37,12 @@ class MetricsTest extends IntegrationTest {
 
     @Test
     void queueDepthIsPartOfHealth() {
-        String health = api.get("/actuator/health", null).body();
+        String health = api.get("/actuator/health", OPERATOR_KEY).body();
         assertThat(health).contains("\"queues\"");
     }
 
     private double value(String metric) {
-        String scrape = api.get("/actuator/prometheus", null).body();
+        String scrape = api.get("/actuator/prometheus", OPERATOR_KEY).body();
         // a name alone matches any labels; a name with labels matches exactly those
         String labels = metric.contains("{") ? "" : "(?:\\{[^}]*\\})?";
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + labels + " ([0-9.eE+-]+)$").matcher(scrape);

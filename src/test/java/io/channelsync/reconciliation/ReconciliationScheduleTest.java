@@ -5,11 +5,31 @@ import io.channelsync.alert.AlertSigner;
 import io.channelsync.support.TestData;
 import io.channelsync.support.TestData.Agency;
 import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.JobListener;
+import org.quartz.listeners.JobListenerSupport;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.jdbcjobstore.JobStoreTX;
+import org.quartz.impl.triggers.CronTriggerImpl;
 import org.junit.jupiter.api.Test;
 
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,13 +146,37 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
         CHANNELS.stubFor(get(urlPathEqualTo("/airbnb/v2/reservations")).withQueryParam("host_id", equalTo(hostOf(slow)))
                 .willReturn(okJson("{\"reservations\": [], \"paging\": {\"next_cursor\": null}}").withFixedDelay(1500)));
 
+        // how many scheduled jobs run at once, as Quartz sees them: the advisory lock alone would keep
+        // the runs of one agency apart, so the test watches the job executions themselves
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        JobListener watcher = new JobListenerSupport() {
+            @Override
+            public String getName() {
+                return "never-twice-at-once-" + slow.listing();
+            }
+
+            @Override
+            public void jobToBeExecuted(JobExecutionContext context) {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            }
+
+            @Override
+            public void jobWasExecuted(JobExecutionContext context, JobExecutionException failure) {
+                running.decrementAndGet();
+            }
+        };
         camel.getRouteController().startRoute(ROUTE);
+        Scheduler scheduler = ((QuartzEndpoint) camel.getRoute(ROUTE).getEndpoint()).getComponent().getScheduler();
+        scheduler.getListenerManager().addJobListener(watcher);
         try {
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                     .until(() -> finishedScheduledRuns(slow.agency().id(), 2));
         } finally {
             camel.getRouteController().stopRoute(ROUTE);
+            scheduler.getListenerManager().removeJobListener(watcher.getName());
         }
+        assertThat(mostAtOnce.get()).as("scheduled jobs running at once (fires every 1 s, a run takes 1.5 s)").isEqualTo(1);
 
         List<Map<String, Object>> runs = scheduledRuns(slow.agency().id());
         assertThat(runs).allSatisfy(r -> assertThat(r.get("finished_at")).as("run %s finished", r.get("id")).isNotNull());
@@ -149,5 +193,71 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
         assertThat(trigger.isStateful()).as("a StatefulCamelJob (DisallowConcurrentExecution)").isTrue();
         assertThat(trigger.getCron()).isEqualTo("0/1 * * * * ?");
         assertThat(trigger.getTriggerParameters()).containsEntry("timeZone", "UTC");
+    }
+
+    @Test
+    void theTriggerIsKeptInPostgresAndARestartSpanningItsFireTimeRunsTheMissedJobOnceAtStartUp() throws Exception {
+        QuartzEndpoint endpoint = (QuartzEndpoint) camel.getRoute(ROUTE).getEndpoint();
+        camel.getRouteController().startRoute(ROUTE);
+        Trigger stored;
+        Scheduler service = endpoint.getComponent().getScheduler();
+        try {
+            assertThat(service.getMetaData().getJobStoreClass()).isEqualTo(JobStoreTX.class);
+            assertThat(service.getMetaData().isJobStoreClustered()).isTrue();
+            stored = service.getTrigger(endpoint.getTriggerKey());
+            assertThat(stored.getMisfireInstruction()).as("fire once now").isEqualTo(CronTrigger.MISFIRE_INSTRUCTION_FIRE_ONCE_NOW);
+            assertThat(jdbc.queryForMap("""
+                    select t.trigger_type, t.misfire_instr, c.cron_expression, c.time_zone_id
+                    from qrtz_triggers t join qrtz_cron_triggers c using (sched_name, trigger_name, trigger_group)
+                    where t.sched_name = ? and t.trigger_name = ? and t.trigger_group = ?""",
+                    service.getSchedulerName(), endpoint.getTriggerKey().getName(), endpoint.getTriggerKey().getGroup()))
+                    .containsEntry("trigger_type", "CRON").containsEntry("misfire_instr", 1)
+                    .containsEntry("cron_expression", "0/1 * * * * ?").containsEntry("time_zone_id", "UTC");
+        } finally {
+            camel.getRouteController().stopRoute(ROUTE);
+        }
+
+        // The restart: a scheduler of our own on the same tables, configured as the service's, holds
+        // the production schedule (03:00 daily) with the route's misfire instruction. While it is
+        // "down" (not started) the 03:00 of yesterday passes; started, it must run that job once now.
+        Properties config = new Properties();
+        config.putAll(endpoint.getComponent().getProperties());
+        String name = "restart-check-" + UUID.randomUUID();
+        config.setProperty("org.quartz.scheduler.instanceName", name);
+        config.setProperty("org.quartz.threadPool.threadCount", "1");
+        Scheduler restarted = new StdSchedulerFactory(config).getScheduler();
+        MissedJob.RUNS.set(0);
+        try {
+            JobDetail job = JobBuilder.newJob(MissedJob.class).withIdentity("reconciliation", name).build();
+            CronTriggerImpl daily = (CronTriggerImpl) TriggerBuilder.newTrigger().withIdentity("reconciliation", name)
+                    .withSchedule(CronScheduleBuilder.cronSchedule("0 0 3 * * ?").inTimeZone(TimeZone.getTimeZone("UTC")))
+                    .startAt(Date.from(Instant.now().minus(Duration.ofDays(2)))).build();
+            daily.setMisfireInstruction(stored.getMisfireInstruction());
+            restarted.scheduleJob(job, daily);
+            long missed = jdbc.queryForObject("select next_fire_time from qrtz_triggers where sched_name = ?", Long.class, name);
+            assertThat(Instant.ofEpochMilli(missed)).as("the 03:00 that passed while down").isBefore(Instant.now().minus(Duration.ofHours(12)));
+
+            restarted.start();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> MissedJob.RUNS.get() == 1);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> MissedJob.RUNS.get() == 1);
+            long next = jdbc.queryForObject("select next_fire_time from qrtz_triggers where sched_name = ?", Long.class, name);
+            assertThat(Instant.ofEpochMilli(next)).as("then the next 03:00, not the missed ones").isAfter(Instant.now());
+        } finally {
+            restarted.clear();
+            restarted.shutdown(true);
+            jdbc.update("delete from qrtz_scheduler_state where sched_name = ?", name);
+            jdbc.update("delete from qrtz_locks where sched_name = ?", name);
+        }
+    }
+
+    /** Counts its runs: the missed daily job of the restart check. */
+    public static class MissedJob implements Job {
+        static final AtomicInteger RUNS = new AtomicInteger();
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            RUNS.incrementAndGet();
+        }
     }
 }

@@ -180,13 +180,14 @@ class AvailabilitySyncTest extends SyncTestSupport {
         assertThat(live.isUseExponentialBackOff()).isTrue();
         assertThat(live.isAsyncDelayedRedelivery()).isTrue();
 
-        // the same policy with the production defaults (application.yaml): 1, 2, 4, 8, 16 s
+        // the same policy with the production settings, read from the real application.yaml (its
+        // defaults, as when no CHANNEL_SYNC_RETRY_* variable is set): 1, 2, 4, 8, 16 s
+        RetryProperties defaults = productionRetrySettings();
         RedeliveryPolicy production = live.copy();
-        production.setRedeliveryDelay(1000);
-        production.setBackOffMultiplier(2);
-        production.setMaximumRedeliveries(5);
-        production.setMaximumRedeliveryDelay(60000);
-        RetryProperties defaults = new RetryProperties(1000, 2, 5, 60000);
+        production.setRedeliveryDelay(defaults.initialDelayMs());
+        production.setBackOffMultiplier(defaults.backoffMultiplier());
+        production.setMaximumRedeliveries(defaults.maxRetries());
+        production.setMaximumRedeliveryDelay(defaults.maxDelayMs());
         List<Long> delays = new ArrayList<>();
         long previous = 0;
         for (int retry = 1; retry <= 5; retry++) {
@@ -195,6 +196,22 @@ class AvailabilitySyncTest extends SyncTestSupport {
             assertThat(defaults.delayBeforeRetry(retry)).isEqualTo(previous);
         }
         assertThat(delays).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L);
+    }
+
+    /** channel-sync.retry as application.yaml (the file the service runs with, not the test profile) sets it by default. */
+    private static RetryProperties productionRetrySettings() {
+        try {
+            var sources = new org.springframework.core.env.MutablePropertySources();
+            new org.springframework.boot.env.YamlPropertySourceLoader()
+                    .load("application.yaml", new org.springframework.core.io.FileSystemResource("application.yaml"))
+                    .forEach(sources::addLast);
+            var binder = new org.springframework.boot.context.properties.bind.Binder(
+                    org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources),
+                    new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(sources));
+            return binder.bind("channel-sync.retry", RetryProperties.class).get();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private RedeliveryPolicy syncRedeliveryPolicy() {

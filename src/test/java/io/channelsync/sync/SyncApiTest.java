@@ -68,6 +68,34 @@ class SyncApiTest extends SyncTestSupport {
     }
 
     @Test
+    void rangesLongerThanMaxRangeDaysAreRefusedWith422AndCreateNoJob() throws Exception {
+        Fixture f = airbnbFixture();
+        String key = f.agency().apiKey();
+        long jobsBefore = jdbc.queryForObject("select count(*) from sync_logs where agency_id = ?", Long.class, f.agency().id());
+
+        var huge = api.post("/api/v1/sync/availability", key,
+                "{\"property_id\":\"" + f.property() + "\",\"from\":\"1000-01-01\",\"to\":\"9999-12-31\"}");
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(422);
+        assertThat(JSON.readTree(huge.body()).path("rule").asText()).isEqualTo("max_range");
+        // 732 days counted from today, the end alone given
+        var noStart = api.post("/api/v1/sync/availability", key,
+                "{\"property_id\":\"" + f.property() + "\",\"to\":\"" + java.time.LocalDate.now().plusDays(731) + "\"}");
+        assertThat(noStart.statusCode()).as(noStart.body()).isEqualTo(422);
+
+        String twoDays = "[{\"date\": \"2027-01-01\", \"available\": true}, {\"date\": \"%s\", \"available\": true}]";
+        var calendar = api.put("/api/v1/properties/" + f.property() + "/availability", key, twoDays.formatted("2029-01-02"));
+        assertThat(calendar.statusCode()).as(calendar.body()).isEqualTo(422);
+        assertThat(JSON.readTree(calendar.body()).path("rule").asText()).isEqualTo("max_range");
+        assertThat(jdbc.queryForObject("select count(*) from sync_logs where agency_id = ?", Long.class, f.agency().id()))
+                .isEqualTo(jobsBefore);
+
+        // exactly 731 days (2027-01-01 .. 2028-12-31, a leap year) is allowed
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(200)));
+        assertThat(api.put("/api/v1/properties/" + f.property() + "/availability", key, twoDays.formatted("2028-12-31")).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void jobsAreListedWithFiltersAndReadWithAttemptsButAnotherAgencysJobIsNotFound() throws Exception {
         Fixture f = airbnbFixture();
         CHANNELS.stubFor(put(urlPathMatching(airbnbPath(f))).willReturn(aResponse().withStatus(200)));

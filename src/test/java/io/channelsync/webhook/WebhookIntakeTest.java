@@ -9,8 +9,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import javax.sql.DataSource;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import java.util.concurrent.Future;
 
 import static io.channelsync.webhook.Webhooks.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The webhook endpoints' contract: signatures, refusals, rotation, duplicates, 503. Real HTTP, real PostgreSQL.
@@ -196,23 +195,41 @@ class WebhookIntakeTest extends IntegrationTest {
         assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = 'HMCONC0001'", Integer.class)).isEqualTo(1);
     }
 
+    /**
+     * A real outage: the database refuses every new connection (ALLOW_CONNECTIONS false) and the
+     * intake pool's sessions are cut, as when the server restarts. Not a locked table.
+     */
     @Test
-    void databaseThatCannotTakeTheRowAnswers503() throws Exception {
+    void databaseThatRefusesConnectionsAnswers503WithinTheTimeoutAndIntakeRecoversWithoutRestart() throws Exception {
         byte[] body = reservation("HMDBDOWN01");
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (Statement st = lock.createStatement()) {
-                st.execute("lock table webhook_log in exclusive mode");
+        String database = jdbc.queryForObject("select current_database()", String.class);
+        var main = (com.zaxxer.hikari.HikariDataSource) dataSource;
+        // a database cannot close itself to new connections from its own session: the switch is thrown from the cluster's "postgres" database
+        String adminUrl = main.getJdbcUrl().replaceFirst("/" + database + "(\\?|$)", "/postgres$1");
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(adminUrl, main.getUsername(), main.getPassword());
+             java.sql.Statement sql = admin.createStatement()) {
+            sql.execute("alter database \"" + database + "\" allow_connections false");
+            try {
+                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity where application_name = '"
+                        + WebhookIntakePool.APPLICATION_NAME + "'");
+                assertThatThrownBy(() -> java.sql.DriverManager.getConnection(main.getJdbcUrl(), main.getUsername(), main.getPassword()).close())
+                        .as("the database really refuses connections").hasMessageContaining("not currently accepting connections");
+
+                long started = System.nanoTime();
                 HttpResponse<String> response = postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body));
-                assertThat(response.statusCode()).isEqualTo(503);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                 assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                assertThat(took).as("answered within the configured db-timeout, not the pool's 30 s").isLessThan(Duration.ofSeconds(6));
             } finally {
-                lock.rollback();
+                sql.execute("alter database \"" + database + "\" allow_connections true");
             }
         }
         assertThat(jdbc.queryForObject("select count(*) from webhook_log where id > ?", Integer.class, lastLogId)).isZero();
-        // the channel delivers again, and now it is stored
-        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(202);
+        // the database is back: the channel delivers again and it is stored, with no restart
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(202));
     }
 
     private void awaitStatuses(String... statuses) {

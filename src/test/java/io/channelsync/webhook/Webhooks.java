@@ -13,6 +13,7 @@ final class Webhooks {
     static final String AIRBNB_OLD = "test-airbnb-secret-old";
     static final String AIRBNB_NEW = "test-airbnb-secret-new";
     static final String AIRBNB_PATH = "/api/v1/webhooks/airbnb";
+    static final String BOOKING_PATH = "/api/v1/webhooks/booking_com";
 
     private Webhooks() {
     }

@@ -115,7 +115,7 @@ class ThirdChannelTest extends IntegrationTest {
         assertThat(jdbc.queryForObject("select count(*) from sync_logs s join channel_mappings m on m.id = s.mapping_id "
                 + "where m.property_id = ? and m.platform = 'vrbo'", Integer.class, property))
                 .as("no job back to the channel the booking came from").isZero();
-        assertThat(api.get("/actuator/prometheus", null).body())
+        assertThat(api.get("/actuator/prometheus", OPERATOR_KEY).body())
                 .as("metrics per registered platform").contains("platform=\"vrbo\"");
     }
 
