@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,19 +110,29 @@ public class WebhookLog {
     }
 
     /**
-     * Locks a {@code queued} row for processing, inside the caller's transaction. Empty when the row
-     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     * Reads a {@code queued} row without locking it, to decide what it means before any transaction
+     * opens (a connector may call its channel for that: no channel call runs inside a transaction).
      */
-    public Optional<InboundEvent> lockQueued(long id) {
+    public Optional<InboundEvent> findQueued(long id) {
         return sql.query("""
                 select id, platform, event_id, event_type, event_time, payload::text as payload, raw_body
-                from webhook_log where id = :id and status = 'queued'
-                for update skip locked""", Map.of("id", id), (rs, n) -> {
-            Timestamp time = rs.getTimestamp("event_time");
-            return new InboundEvent(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
-                    rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")),
-                    rs.getBytes("raw_body"));
-        }).stream().findFirst();
+                from webhook_log where id = :id and status = 'queued'""", Map.of("id", id), this::event).stream().findFirst();
+    }
+
+    /**
+     * Locks a {@code queued} row for processing, inside the caller's transaction. False when the row
+     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     */
+    public boolean lockQueued(long id) {
+        return !sql.queryForList("select id from webhook_log where id = :id and status = 'queued' for update skip locked",
+                Map.of("id", id), Long.class).isEmpty();
+    }
+
+    private InboundEvent event(ResultSet rs, int n) throws SQLException {
+        Timestamp time = rs.getTimestamp("event_time");
+        return new InboundEvent(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
+                rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")),
+                rs.getBytes("raw_body"));
     }
 
     public void markProcessed(long id, String note) {
