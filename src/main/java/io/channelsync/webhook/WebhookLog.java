@@ -3,6 +3,7 @@ package io.channelsync.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.InboundEvent;
+import io.channelsync.instance.Instances;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -35,27 +36,32 @@ public class WebhookLog {
     private final NamedParameterJdbcTemplate intake;
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
+    private final Instances instances;
 
-    public WebhookLog(DataSource dataSource, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties) {
+    public WebhookLog(DataSource dataSource, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties,
+                      Instances instances) {
         JdbcTemplate bounded = new JdbcTemplate(dataSource);
         bounded.setQueryTimeout((int) Math.max(1, properties.dbTimeout().toSeconds()));
         this.intake = new NamedParameterJdbcTemplate(bounded);
         this.sql = sql;
         this.json = json;
+        this.instances = instances;
     }
 
     /**
      * Commits a genuine delivery as {@code received}, unless its event id is already held by a
      * non-rejected row: then nothing is inserted and empty is returned (the caller records a duplicate).
+     * The row is owned by this instance (it goes onto this instance's memory queue next), so no other
+     * instance's sweep takes it while this instance lives.
      */
     public Optional<Long> insertReceived(Delivery d) {
         List<Long> ids = intake.queryForList("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
-                                         signature_valid, status)
+                                         signature_valid, status, owner)
                 values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'received')
+                        cast(:payload as jsonb), :signatureValid, 'received', :owner)
                 on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
-                returning id""", params(d, null), Long.class);
+                returning id""", params(d, null).addValue("owner", instances.id()), Long.class);
         return ids.stream().findFirst();
     }
 
@@ -84,28 +90,44 @@ public class WebhookLog {
                 Map.of("id", id)) == 1;
     }
 
-    /** queued -> received: the queue was full; the recovery sweep will take it. */
-    public void backToReceived(long id) {
-        sql.update("update webhook_log set status = 'received', updated_at = now() where id = :id and status = 'queued'",
-                Map.of("id", id));
+    /**
+     * queued -> received with no owner: the queue was full, so nobody holds these rows; the next
+     * recovery sweep of any instance takes them.
+     */
+    public void release(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            sql.update("update webhook_log set status = 'received', owner = null, updated_at = now() where id in (:ids) and status = 'queued'",
+                    Map.of("ids", ids));
+        }
     }
 
     /**
-     * Claims rows a dead process (or a full queue) left behind, marking them {@code queued} in the
-     * same statement; {@code FOR UPDATE SKIP LOCKED} means two instances never claim the same row.
+     * Claims, for this instance, rows nobody live holds, marking them {@code queued} in the same
+     * statement ({@code FOR UPDATE SKIP LOCKED}: two instances never claim the same row), oldest first:
+     * <ul>
+     * <li>rows whose owner is dead (two missed heartbeats, or stopped): at once;</li>
+     * <li>{@code received} rows with no owner (released after a full queue, or requeued): at once;</li>
+     * <li>{@code received} rows of a live owner (this one too) older than {@code receivedGrace}: its hand-over failed;</li>
+     * <li>{@code queued} rows with no owner older than {@code unownedQueuedLease}: written by a version
+     * that did not record owners (a rolling upgrade), which may still hold them in memory.</li>
+     * </ul>
+     * A live instance's {@code queued} rows are never taken: they are in its memory queue.
      */
-    public List<Long> claimForRecovery(Duration receivedGrace, Duration queuedLease, int limit) {
+    public List<Long> claimForRecovery(Duration receivedGrace, Duration unownedQueuedLease, int limit) {
         return sql.queryForList("""
-                update webhook_log set status = 'queued', updated_at = now()
+                update webhook_log set status = 'queued', owner = :me, updated_at = now()
                 where id in (select id from webhook_log
-                             where (status = 'received' and updated_at < now() - make_interval(secs => :grace))
-                                or (status = 'queued' and updated_at < now() - make_interval(secs => :lease))
-                             order by updated_at
+                             where status in ('received', 'queued')
+                               and (not %s
+                                    and (owner is not null or status = 'received'
+                                         or updated_at < now() - make_interval(secs => :lease))
+                                    or status = 'received' and updated_at < now() - make_interval(secs => :grace))
+                             order by id
                              limit :limit
                              for update skip locked)
-                returning id""", new MapSqlParameterSource()
+                returning id""".formatted(Instances.LIVE), instances.liveParameters()
                 .addValue("grace", receivedGrace.toMillis() / 1000.0)
-                .addValue("lease", queuedLease.toMillis() / 1000.0)
+                .addValue("lease", unownedQueuedLease.toMillis() / 1000.0)
                 .addValue("limit", limit), Long.class);
     }
 
