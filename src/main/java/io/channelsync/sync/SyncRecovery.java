@@ -19,7 +19,9 @@ import java.util.List;
  * which is taken when its {@code next_attempt_at} is due, so it waits out only the rest of its delay;</li>
  * <li>{@code pending} jobs with no owner (not enqueued: the queue was full): at once;</li>
  * <li>{@code running}/{@code retrying} jobs with no owner older than {@code channel-sync.sync.lease}:
- * rows of a version that did not record owners (the fallback for a rolling upgrade).</li>
+ * rows of a version that did not record owners (the fallback for a rolling upgrade);</li>
+ * <li>this instance's own {@code running}/{@code retrying} jobs untouched for a whole lease: no attempt or
+ * backoff lasts that long, so its exchange was lost (a safety net, not the crash path).</li>
  * </ul>
  * A live instance's jobs are never taken. Taken jobs are claimed with {@code FOR UPDATE SKIP LOCKED},
  * put back to {@code pending} owned by this instance with a new fencing token ({@code lease_token} + 1,
@@ -56,10 +58,14 @@ public class SyncRecovery {
                     with stale as (
                         select id from sync_logs
                         where status in ('pending', 'running', 'retrying')
-                          and not %s
-                          and (owner is not null or status = 'pending'
-                               or updated_at < now() - make_interval(secs => :leaseMs / 1000.0))
-                          and (status <> 'retrying' or next_attempt_at is null or next_attempt_at <= now())
+                          and (not %s
+                               and (owner is not null or status = 'pending'
+                                    or updated_at < now() - make_interval(secs => :leaseMs / 1000.0))
+                               and (status <> 'retrying' or next_attempt_at is null or next_attempt_at <= now())
+                               -- this instance's own job untouched for a whole lease is in no memory of it any more
+                               -- (an attempt is bounded by the request timeout, a backoff by half the lease)
+                               or owner = :me and status <> 'pending'
+                                  and updated_at < now() - make_interval(secs => :leaseMs / 1000.0))
                         order by id
                         limit :batch
                         for update skip locked

@@ -109,9 +109,10 @@ public class WebhookLog {
      * <li>{@code received} rows with no owner (released after a full queue, or requeued): at once;</li>
      * <li>{@code received} rows of a live owner (this one too) older than {@code receivedGrace}: its hand-over failed;</li>
      * <li>{@code queued} rows with no owner older than {@code unownedQueuedLease}: written by a version
-     * that did not record owners (a rolling upgrade), which may still hold them in memory.</li>
+     * that did not record owners (a rolling upgrade), which may still hold them in memory;</li>
+     * <li>this instance's own {@code queued} rows older than that lease (a safety net: its exchange was lost).</li>
      * </ul>
-     * A live instance's {@code queued} rows are never taken: they are in its memory queue.
+     * Another live instance's {@code queued} rows are never taken: they are in its memory queue.
      */
     public List<Long> claimForRecovery(Duration receivedGrace, Duration unownedQueuedLease, int limit) {
         return sql.queryForList("""
@@ -121,7 +122,8 @@ public class WebhookLog {
                                and (not %s
                                     and (owner is not null or status = 'received'
                                          or updated_at < now() - make_interval(secs => :lease))
-                                    or status = 'received' and updated_at < now() - make_interval(secs => :grace))
+                                    or status = 'received' and updated_at < now() - make_interval(secs => :grace)
+                                    or owner = :me and updated_at < now() - make_interval(secs => :lease))
                              order by id
                              limit :limit
                              for update skip locked)

@@ -199,6 +199,24 @@ class InstanceTakeoverTest extends SyncTestSupport {
     }
 
     @Test
+    void thisInstancesOwnJobUntouchedForAWholeLeaseIsRunAgainButAFreshOneIsLeftToItsWorker() {
+        Fixture f = airbnbFixture();
+        CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(200)));
+        // its exchange was lost (no attempt nor backoff lasts a lease): the safety net takes it again
+        long lost = job(instances.id(), f, "running", 0, "null", 3);
+        jdbc.update("update sync_logs set updated_at = now() - interval '10 minutes' where id = ?", lost);
+        // one of its workers is on it right now
+        long busy = job(instances.id(), f, "running", 0, "null", 3);
+        Map<String, Object> busyBefore = row("sync_logs", busy);
+
+        awaitStatus(lost, "succeeded", Duration.ofSeconds(10));
+        assertThat(outcomes(lost)).containsExactly("transient_failure", "succeeded");
+        await().during(properties.heartbeatInterval().multipliedBy(2)).atMost(properties.heartbeatInterval().multipliedBy(3))
+                .until(() -> row("sync_logs", busy).equals(busyBefore));
+        jdbc.update("update sync_logs set status = 'failed', last_error = 'test over' where id = ?", busy);
+    }
+
+    @Test
     void thisHostsPreviousRunIsTakenBackAtStartUpWithoutWaitingForItsHeartbeatToAge() throws Exception {
         Fixture f = airbnbFixture();
         CHANNELS.stubFor(put(urlEqualTo(airbnbPath(f))).willReturn(aResponse().withStatus(200)));
