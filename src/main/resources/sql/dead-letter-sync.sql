@@ -10,6 +10,8 @@ with job as (
            updated_at    = now()
      where id = cast(:#syncJobId as bigint)
        and status in ('running', 'retrying', 'failed')
+       -- fencing: only under the token of the attempt that failed (null: the claim itself failed)
+       and (cast(:#syncLeaseToken as bigint) is null or lease_token = cast(:#syncLeaseToken as bigint))
     returning id, agency_id, mapping_id, payload
 )
 insert into deadletters (source_route, source, sync_log_id, agency_id, platform, payload, headers,

@@ -28,8 +28,10 @@ public interface InboundEvents {
     EventName name(JsonNode payload, byte[] rawBody, String signedId);
 
     /**
-     * What a stored event means, decided inside the processing transaction (a call to the channel made
-     * here is made before the commit; an exception rolls back and retries the event).
+     * What a stored event means, decided before the processing transaction opens: a call to the channel
+     * made here holds no transaction and no row lock (issue 11 item 7). An exception retries the event.
+     * The event may meanwhile be applied by another consumer; then the changes are dropped and
+     * {@link Changes#afterCommit()} is not run.
      */
     Changes apply(InboundEvent event) throws IOException;
 

@@ -2,6 +2,7 @@ package io.channelsync.deadletter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.sync.SyncJobWorker;
 import io.channelsync.sync.SyncStateMachine;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -63,6 +64,9 @@ public class DeadLetterStore {
         p.put("source", source);
         p.put("sourceRoute", exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId());
         p.put("syncJobId", exchange.getMessage().getHeader("syncJobId", Long.class));
+        // the fencing token of the failed attempt: a stale worker cannot dead-letter a job taken over
+        SyncStateMachine.Claim claim = exchange.getProperty(SyncJobWorker.CLAIM, SyncStateMachine.Claim.class);
+        p.put("syncLeaseToken", claim == null ? null : claim.token());
         p.put("webhookLogId", exchange.getMessage().getHeader(WEBHOOK_HEADER, Long.class));
         p.put("payload", payloadJson(exchange));
         p.put("headers", json.writeValueAsString(safeHeaders(exchange)));

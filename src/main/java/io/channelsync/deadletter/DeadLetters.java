@@ -18,13 +18,15 @@ import java.util.Map;
  * A requeue is one transaction: the entry open -> requeued (requeued_at, requeue_count + 1) by
  * compare-and-set, and its source put back:
  * <ul>
- * <li>{@code sync}: the job failed | deadlettered -> pending with retry_count 0; after the commit it
- * is enqueued on the sync queue.</li>
- * <li>{@code webhook}: the webhook_log row back to {@code received}; the webhook side's recovery
- * sweep enqueues such rows again.</li>
+ * <li>{@code sync}: the job failed | deadlettered -> pending with retry_count 0, owned by this instance;
+ * after the commit it is enqueued on the sync queue, or, if the queue is full, released (no owner) for
+ * the next recovery sweep of any instance.</li>
+ * <li>{@code webhook}: the webhook_log row back to {@code received} with no owner; the next webhook
+ * recovery sweep of any instance enqueues it.</li>
  * </ul>
- * An entry that is not {@code open}, or whose source can no longer be put back, is refused with 409
- * and nothing is enqueued.
+ * Once committed, a requeue is answered 202 whether or not the queue had room (nothing after the
+ * commit can fail the request). An entry that is not {@code open}, or whose source can no longer be
+ * put back, is refused with 409 and nothing is enqueued.
  */
 @Component
 public class DeadLetters {
@@ -64,7 +66,7 @@ public class DeadLetters {
             }
             if (row.get("webhook_log_id") != null) {
                 int updated = sql.update("""
-                        update webhook_log set status = 'received', error = null, updated_at = now()
+                        update webhook_log set status = 'received', owner = null, error = null, updated_at = now()
                         where id = :id and status in ('failed', 'received', 'queued')""",
                         new MapSqlParameterSource("id", row.get("webhook_log_id")));
                 if (updated == 0) {
@@ -74,10 +76,9 @@ public class DeadLetters {
             }
             return null;
         });
-        if (jobToEnqueue != null) {
-            jobs.enqueue(jobToEnqueue);
-        }
-        log.info("Dead letter {} requeued{}", id, jobToEnqueue == null ? "" : " (sync job " + jobToEnqueue + ")");
+        boolean enqueued = jobToEnqueue != null && jobs.enqueueOrRelease(List.of(jobToEnqueue)) == 1;
+        log.info("Dead letter {} requeued{}", id, jobToEnqueue == null ? "; the webhook recovery sweep enqueues its delivery"
+                : enqueued ? " (sync job " + jobToEnqueue + " enqueued)" : " (sync job " + jobToEnqueue + " left for the recovery sweep: the queue is full)");
     }
 
     /** open -> discarded. @throws ApiException 409 when it is not open */

@@ -33,6 +33,8 @@ public class SyncJobWorker {
     static final String ATTEMPT = "syncAttempt";
     static final String RETRY_COUNT = "syncRetryCount";
     static final String MAX_RETRIES = "syncMaxRetries";
+    /** The {@link SyncStateMachine.Claim} of the attempt in progress (its fencing token included). */
+    public static final String CLAIM = "syncClaim";
     private static final Logger log = LoggerFactory.getLogger(SyncJobWorker.class);
 
     /** A failure retrying cannot fix: an invalid mapping, a bad job payload. */
@@ -67,6 +69,7 @@ public class SyncJobWorker {
     }
 
     static void remember(Exchange exchange, SyncStateMachine.Claim claim) {
+        exchange.setProperty(CLAIM, claim);
         exchange.setProperty(ATTEMPT, claim.attemptNumber());
         exchange.setProperty(RETRY_COUNT, claim.retryCount());
         exchange.setProperty(MAX_RETRIES, claim.maxRetries());
@@ -75,22 +78,25 @@ public class SyncJobWorker {
     /** One attempt: push the calendar to the mapping's channel and record the outcome; throws on failure. */
     public void push(Exchange exchange) throws Exception {
         long jobId = exchange.getMessage().getHeader(JOB_HEADER, Long.class);
-        int attempt = exchange.getProperty(ATTEMPT, Integer.class);
+        SyncStateMachine.Claim claim = exchange.getProperty(CLAIM, SyncStateMachine.Claim.class);
+        int attempt = claim.attemptNumber();
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         try {
             int status = pushOnce(jobId);
-            if (!states.succeed(jobId, attempt, status)) {
-                log.warn("Sync job {} pushed, but it was no longer running (its lease was taken over)", jobId);
+            if (!states.succeed(claim, status)) {
+                log.warn("Sync job {} pushed, but it was no longer running under lease token {} (taken over): "
+                        + "its new owner's outcome stands", jobId, claim.token());
             }
         } catch (Exception failure) {
             String error = ChannelFailures.describe(failure);
             Integer status = ChannelFailures.httpStatus(failure);
             if (ChannelFailures.isTransient(failure)) {
-                honourRetryAfter(exchange, failure);
-                states.retrying(jobId, attempt, status, error);
-                log.info("Sync job {} attempt {} failed transiently: {}", jobId, attempt, error);
+                long delay = delayBeforeNextAttempt(claim, failure);
+                exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+                states.retrying(claim, status, error, delay);
+                log.info("Sync job {} attempt {} failed transiently: {}; next attempt in {} ms", jobId, attempt, error, delay);
             } else {
-                states.fail(jobId, attempt, status, error);
+                states.fail(claim, status, error);
                 log.warn("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error);
             }
             throw failure;
@@ -98,17 +104,17 @@ public class SyncJobWorker {
     }
 
     /**
-     * A 429/503 Retry-After longer than the backoff Camel would wait next replaces that delay (Camel
-     * reads the {@code CamelRedeliveryDelay} header). Capped at half the lease, so a waiting job is
-     * never mistaken for an abandoned one.
+     * The backoff before the next retry, by the job's own retry_count (so a job taken over by another
+     * instance continues its schedule instead of starting again at the first delay); a 429/503
+     * Retry-After longer than that replaces it, capped at half the lease. Camel waits it (the
+     * {@code CamelRedeliveryDelay} header) and the row records when it ends ({@code next_attempt_at}).
      */
-    private void honourRetryAfter(Exchange exchange, Throwable failure) {
-        int nextRetry = exchange.getProperty(RETRY_COUNT, 0, Integer.class) + 1;
-        long backoff = retry.delayBeforeRetry(nextRetry);
-        ChannelFailures.retryAfter(failure, clock).map(Duration::toMillis)
+    private long delayBeforeNextAttempt(SyncStateMachine.Claim claim, Throwable failure) {
+        long backoff = retry.delayBeforeRetry(claim.retryCount() + 1);
+        return ChannelFailures.retryAfter(failure, clock).map(Duration::toMillis)
                 .filter(wait -> wait > backoff)
                 .map(wait -> Math.min(wait, sync.lease().toMillis() / 2))
-                .ifPresent(wait -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait));
+                .orElse(backoff);
     }
 
     private int pushOnce(long jobId) throws Exception {

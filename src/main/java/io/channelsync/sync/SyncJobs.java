@@ -2,6 +2,7 @@ package io.channelsync.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.instance.Instances;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import java.util.UUID;
  * SELECT, in the caller's transaction when there is one) before anything is enqueued, so a consumer
  * never sees a job that is not there, and a
  * job whose message is lost with the process is found again by the recovery sweep. Each job carries
- * its retry budget ({@code max_retries}, from {@code channel-sync.retry.max-retries}).
+ * its retry budget ({@code max_retries}, from {@code channel-sync.retry.max-retries}) and this instance as
+ * its {@code owner} (it goes onto this instance's queue, so no other instance's sweep takes it); a job
+ * the full queue refuses is released (no owner) and the next recovery sweep of any instance takes it.
  */
 @Component
 public class SyncJobs {
@@ -37,12 +40,15 @@ public class SyncJobs {
     private final ProducerTemplate camel;
     private final ObjectMapper json;
     private final RetryProperties retry;
+    private final Instances instances;
 
-    public SyncJobs(NamedParameterJdbcTemplate sql, ProducerTemplate camel, ObjectMapper json, RetryProperties retry) {
+    public SyncJobs(NamedParameterJdbcTemplate sql, ProducerTemplate camel, ObjectMapper json, RetryProperties retry,
+                    Instances instances) {
         this.sql = sql;
         this.camel = camel;
         this.json = json;
         this.retry = retry;
+        this.instances = instances;
     }
 
     /**
@@ -62,10 +68,11 @@ public class SyncJobs {
                 .addValue("platforms", platforms == null || platforms.isEmpty() ? List.of("-") : platforms)
                 .addValue("exclude", excludePlatform == null ? "-" : excludePlatform)
                 .addValue("payload", payload(start, end, reason))
-                .addValue("maxRetries", retry.maxRetries());
+                .addValue("maxRetries", retry.maxRetries())
+                .addValue("owner", instances.id());
         List<Long> ids = sql.queryForList("""
-                insert into sync_logs (agency_id, mapping_id, operation, payload, max_retries)
-                select m.agency_id, m.id, 'push_availability', cast(:payload as jsonb), :maxRetries
+                insert into sync_logs (agency_id, mapping_id, operation, payload, max_retries, owner)
+                select m.agency_id, m.id, 'push_availability', cast(:payload as jsonb), :maxRetries, :owner
                 from channel_mappings m
                 where m.property_id = :property and m.sync_enabled and m.deleted_at is null
                   and (:allPlatforms or m.platform in (:platforms)) and m.platform <> :exclude
@@ -87,24 +94,42 @@ public class SyncJobs {
      */
     private void enqueueAfterCommit(List<Long> ids) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            ids.forEach(this::enqueueOrLeaveForRecovery);
+            enqueueOrRelease(ids);
             return;
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                ids.forEach(SyncJobs.this::enqueueOrLeaveForRecovery);
+                enqueueOrRelease(ids);
             }
         });
     }
 
-    /** A full queue is not a failure: the job is committed as pending and the recovery sweep enqueues it later. */
-    private void enqueueOrLeaveForRecovery(long jobId) {
-        try {
-            enqueue(jobId);
-        } catch (RuntimeException e) {
-            log.warn("Sync job {} committed but not enqueued ({}); the recovery sweep will pick it up", jobId, e.getMessage());
+    /**
+     * Enqueues committed pending jobs this instance owns, in order. A full queue is not a failure: the
+     * job it refused and those after it are released (pending, no owner), and the next recovery sweep
+     * of any instance takes them. Never throws.
+     *
+     * @return how many were enqueued
+     */
+    public int enqueueOrRelease(List<Long> ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            try {
+                enqueue(ids.get(i));
+            } catch (RuntimeException e) {
+                List<Long> rest = ids.subList(i, ids.size());
+                try {
+                    sql.update("update sync_logs set owner = null, updated_at = now() where id in (:ids) and status = 'pending' and owner = :me",
+                            new MapSqlParameterSource("ids", rest).addValue("me", instances.id()));
+                    log.warn("Sync job(s) {} committed but not enqueued ({}); released for the next recovery sweep", rest, e.getMessage());
+                } catch (RuntimeException releaseFailed) {
+                    log.warn("Sync job(s) {} committed but not enqueued ({}) nor released ({}); "
+                            + "they are taken back once this instance stops", rest, e.getMessage(), releaseFailed.getMessage());
+                }
+                return i;
+            }
         }
+        return ids.size();
     }
 
     private String payload(LocalDate from, LocalDate to, String reason) {

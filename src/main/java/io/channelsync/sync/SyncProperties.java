@@ -17,10 +17,11 @@ import java.time.temporal.ChronoUnit;
  * @param consumers        concurrent consumers of {@code seda:sync-jobs} ({@code CHANNEL_SYNC_SYNC_CONSUMERS})
  * @param queueSize        capacity of the in-memory queue ({@code CHANNEL_SYNC_SYNC_QUEUE_SIZE}); a job that
  *                         does not fit stays {@code pending} in the database for the recovery sweep
- * @param lease            a job left pending/running/retrying longer than this (by {@code updated_at}) is
- *                         taken back and enqueued again ({@code CHANNEL_SYNC_SYNC_LEASE})
- * @param recoveryInterval how often the recovery sweep runs; it also runs at start-up
- *                         ({@code CHANNEL_SYNC_SYNC_RECOVERY_INTERVAL})
+ * @param lease            fallback only: a running/retrying job with no owner (written by a version that did
+ *                         not record owners) older than this (by {@code updated_at}) is taken back
+ *                         ({@code CHANNEL_SYNC_SYNC_LEASE}); a dead instance's jobs are taken back by its heartbeat
+ * @param recoveryInterval how often the recovery sweep runs (at most the heartbeat interval); it also runs at
+ *                         start-up ({@code CHANNEL_SYNC_SYNC_RECOVERY_INTERVAL})
  * @param recoveryBatch    most jobs one sweep takes back
  * @param maxRangeDays     most days (both ends counted) one sync or availability request may span; more is 422
  *                         ({@code CHANNEL_SYNC_SYNC_MAX_RANGE_DAYS}): a range is pushed day by day, so an
@@ -31,7 +32,7 @@ import java.time.temporal.ChronoUnit;
 public record SyncProperties(@DefaultValue("4") @Min(1) int consumers,
                              @DefaultValue("20000") @Min(1) int queueSize,
                              @DefaultValue("5m") Duration lease,
-                             @DefaultValue("1m") Duration recoveryInterval,
+                             @DefaultValue("5s") Duration recoveryInterval,
                              @DefaultValue("1000") @Min(1) int recoveryBatch,
                              @DefaultValue("731") @Min(1) int maxRangeDays) {
 

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code onRedelivery} processor of the {@code sync-errors} route configuration, run after the
  * backoff and just before Camel re-runs the failed attempt: retrying -> running, retry_count + 1 and
- * a new {@code sync_attempts} row, in one transaction. If the job is no longer retrying (the recovery
- * sweep took it back, or an operator requeued it) this exchange stops: another one owns the job now.
+ * a new {@code sync_attempts} row, in one transaction, under the fencing token of the attempt that
+ * failed. If the job is no longer retrying under that token (the recovery sweep took it over, or an
+ * operator requeued it) this exchange stops: another one owns the job now.
  */
 @Component("syncRedelivery")
 public class SyncRedelivery implements Processor {
@@ -24,13 +25,14 @@ public class SyncRedelivery implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        if (exchange.getProperty(SyncJobWorker.ATTEMPT) == null) {
+        SyncStateMachine.Claim previous = exchange.getProperty(SyncJobWorker.CLAIM, SyncStateMachine.Claim.class);
+        if (previous == null) {
             return; // the claim itself failed: it is retried as it is
         }
-        long jobId = exchange.getMessage().getHeader(SyncJobWorker.JOB_HEADER, Long.class);
-        states.resume(jobId).ifPresentOrElse(claim -> SyncJobWorker.remember(exchange, claim), () -> {
-            log.warn("Sync job {} is no longer retrying; redelivery {} dropped", jobId,
-                    exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
+        long jobId = previous.jobId();
+        states.resume(jobId, previous.token()).ifPresentOrElse(claim -> SyncJobWorker.remember(exchange, claim), () -> {
+            log.warn("Sync job {} is no longer retrying under lease token {} (taken over, or requeued); redelivery {} dropped",
+                    jobId, previous.token(), exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
             exchange.setRouteStop(true);
         });
     }

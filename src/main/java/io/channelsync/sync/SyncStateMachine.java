@@ -1,5 +1,6 @@
 package io.channelsync.sync;
 
+import io.channelsync.instance.Instances;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -26,16 +27,23 @@ import java.util.Set;
  * retrying -> failed                        (the dead-letter store itself failed)
  * failed | deadlettered -> pending          (requeue only)
  * </pre>
- * The recovery sweep ({@link SyncRecovery}) is the one other writer: it puts jobs whose lease expired
+ * The recovery sweep ({@link SyncRecovery}) is the one other writer: it puts jobs of a dead instance
  * back to {@code pending}.
+ * <p>
+ * Ownership and fencing: a claim ({@code pending -> running}) makes this instance the job's
+ * {@code owner} and increments {@code lease_token}; the {@link Claim} carries that token, and every
+ * later transition of the attempt ({@code succeed}, {@code retrying}, {@code fail}, {@code resume})
+ * requires it unchanged. A takeover by the sweep increments the token too, so a stale worker whose
+ * job was taken over (a process paused past two heartbeats) changes nothing: its UPDATE matches 0 rows,
+ * which is logged, not an error.
  */
 @Component
 public class SyncStateMachine {
 
     public enum Status { pending, running, retrying, succeeded, failed, deadlettered }
 
-    /** A job a worker owns for one attempt. */
-    public record Claim(long jobId, int attemptNumber, int retryCount, int maxRetries) {
+    /** A job a worker owns for one attempt; {@code token} is the fencing token its updates must match. */
+    public record Claim(long jobId, int attemptNumber, int retryCount, int maxRetries, long token) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SyncStateMachine.class);
@@ -47,51 +55,66 @@ public class SyncStateMachine {
 
     private final NamedParameterJdbcTemplate sql;
     private final TransactionTemplate tx;
+    private final Instances instances;
 
-    public SyncStateMachine(NamedParameterJdbcTemplate sql, TransactionTemplate tx) {
+    public SyncStateMachine(NamedParameterJdbcTemplate sql, TransactionTemplate tx, Instances instances) {
         this.sql = sql;
         this.tx = tx;
+        this.instances = instances;
     }
 
     public static boolean isLegal(Status from, Status to) {
         return LEGAL.contains(from + ">" + to);
     }
 
-    /** pending -> running: the first attempt (or the first after a requeue). Empty when another worker won. */
+    /**
+     * pending -> running: the first attempt (or the first after a requeue or a takeover), owned by this
+     * instance with a new fencing token. Empty when another worker won.
+     */
     public Optional<Claim> start(long jobId) {
-        return claim(jobId, Status.pending, ", started_at = now(), finished_at = null");
+        return claim(jobId, Status.pending, null, ", started_at = now(), finished_at = null");
     }
 
-    /** retrying -> running: the next retry; retry_count + 1. Empty when the job is no longer retrying. */
-    public Optional<Claim> resume(long jobId) {
-        return claim(jobId, Status.retrying, ", retry_count = retry_count + 1");
+    /**
+     * retrying -> running: the next retry of the claim that went into backoff; retry_count + 1. Empty
+     * when the job is no longer retrying, or no longer under this token (it was taken over).
+     */
+    public Optional<Claim> resume(long jobId, long token) {
+        return claim(jobId, Status.retrying, token, ", retry_count = retry_count + 1");
     }
 
-    /** running -> succeeded, closing the attempt. */
-    public boolean succeed(long jobId, int attempt, Integer httpStatus) {
-        return finish(jobId, Status.running, Status.succeeded, ", finished_at = now(), last_error = null",
-                attempt, "succeeded", httpStatus, null);
+    /** running -> succeeded, closing the attempt. False when the job is not running under this claim's token. */
+    public boolean succeed(Claim claim, Integer httpStatus) {
+        return finish(claim, Status.running, Status.succeeded, ", finished_at = now(), last_error = null",
+                "succeeded", httpStatus, null, new MapSqlParameterSource());
     }
 
-    /** running -> retrying after a transient failure, closing the attempt with its error. */
-    public boolean retrying(long jobId, int attempt, Integer httpStatus, String error) {
-        return finish(jobId, Status.running, Status.retrying, ", last_error = :error",
-                attempt, "transient_failure", httpStatus, error);
+    /**
+     * running -> retrying after a transient failure, closing the attempt with its error; the next
+     * attempt is due in {@code delayMs} ({@code next_attempt_at}, which a takeover honours).
+     */
+    public boolean retrying(Claim claim, Integer httpStatus, String error, long delayMs) {
+        return finish(claim, Status.running, Status.retrying,
+                ", last_error = :error, next_attempt_at = now() + make_interval(secs => :delayMs / 1000.0)",
+                "transient_failure", httpStatus, error, new MapSqlParameterSource("delayMs", delayMs));
     }
 
     /** running -> failed after a permanent failure, closing the attempt with its error. */
-    public boolean fail(long jobId, int attempt, Integer httpStatus, String error) {
-        return finish(jobId, Status.running, Status.failed, ", finished_at = now(), last_error = :error",
-                attempt, "permanent_failure", httpStatus, error);
+    public boolean fail(Claim claim, Integer httpStatus, String error) {
+        return finish(claim, Status.running, Status.failed, ", finished_at = now(), last_error = :error",
+                "permanent_failure", httpStatus, error, new MapSqlParameterSource());
     }
 
-    /** failed | deadlettered -> pending, retry_count 0: the requeue. Runs in the caller's transaction if there is one. */
+    /**
+     * failed | deadlettered -> pending, retry_count 0: the requeue, owned by this instance (which
+     * enqueues it next). Runs in the caller's transaction if there is one.
+     */
     public boolean requeue(long jobId) {
-        return tx.execute(s -> transition(jobId, Status.deadlettered, Status.pending, REQUEUE_SET, null)
-                || transition(jobId, Status.failed, Status.pending, REQUEUE_SET, null));
+        return tx.execute(s -> transition(jobId, Status.deadlettered, Status.pending, REQUEUE_SET, new MapSqlParameterSource("me", instances.id()))
+                || transition(jobId, Status.failed, Status.pending, REQUEUE_SET, new MapSqlParameterSource("me", instances.id())));
     }
 
-    private static final String REQUEUE_SET = ", retry_count = 0, finished_at = null, deadletter_at = null";
+    private static final String REQUEUE_SET = ", retry_count = 0, finished_at = null, deadletter_at = null, next_attempt_at = null, owner = :me";
 
     /**
      * The job could not be dead-lettered (the store failed): it must stay visible, so running or
@@ -115,27 +138,37 @@ public class SyncStateMachine {
     }
 
     private boolean transition(long jobId, Status from, Status to, String extraSet, MapSqlParameterSource params) {
+        return transition(jobId, null, from, to, extraSet, params);
+    }
+
+    /** With a token: only if the job is still under that claim (the fencing check). */
+    private boolean transition(long jobId, Long token, Status from, Status to, String extraSet, MapSqlParameterSource params) {
         if (!isLegal(from, to)) {
             log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
             return false;
         }
         MapSqlParameterSource p = params == null ? new MapSqlParameterSource() : params;
-        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name());
+        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", token);
         int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
-                + " where id = :id and status = :from", p);
+                + " where id = :id and status = :from" + (token == null ? "" : " and lease_token = :token"), p);
         if (updated == 0) {
-            log.info("Transition {} -> {} of sync job {} not applied: the job is not {}", from, to, jobId, from);
+            log.info("Transition {} -> {} of sync job {} not applied: the job is not {}{}", from, to, jobId, from,
+                    token == null ? "" : " under lease token " + token + " (a stale worker: the job was taken over)");
         }
         return updated == 1;
     }
 
-    private Optional<Claim> claim(long jobId, Status from, String extraSet) {
+    private Optional<Claim> claim(long jobId, Status from, Long token, String extraSet) {
         return tx.execute(s -> {
-            List<Map<String, Object>> rows = sql.queryForList("update sync_logs set status = 'running', updated_at = now()"
-                    + extraSet + " where id = :id and status = :from returning retry_count, max_retries",
-                    new MapSqlParameterSource("id", jobId).addValue("from", from.name()));
+            List<Map<String, Object>> rows = sql.queryForList("update sync_logs set status = 'running', updated_at = now(),"
+                    + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet
+                    + " where id = :id and status = :from" + (token == null ? "" : " and lease_token = :token")
+                    + " returning retry_count, max_retries, lease_token",
+                    new MapSqlParameterSource("id", jobId).addValue("from", from.name()).addValue("token", token)
+                            .addValue("me", instances.id()));
             if (rows.isEmpty()) {
-                log.info("Sync job {} not claimed: it is not {} (another worker has it, or it was finished)", jobId, from);
+                log.info("Sync job {} not claimed: it is not {}{} (another worker has it, or it was finished)", jobId, from,
+                        token == null ? "" : " under lease token " + token);
                 return Optional.<Claim>empty();
             }
             Integer attempt = sql.queryForObject("""
@@ -144,15 +177,17 @@ public class SyncStateMachine {
                     returning attempt_number""", new MapSqlParameterSource("id", jobId), Integer.class);
             Map<String, Object> row = rows.get(0);
             return Optional.of(new Claim(jobId, attempt, ((Number) row.get("retry_count")).intValue(),
-                    ((Number) row.get("max_retries")).intValue()));
+                    ((Number) row.get("max_retries")).intValue(), ((Number) row.get("lease_token")).longValue()));
         });
     }
 
-    private boolean finish(long jobId, Status from, Status to, String extraSet, int attempt, String outcome,
-                           Integer httpStatus, String error) {
+    private boolean finish(Claim claim, Status from, Status to, String extraSet, String outcome,
+                           Integer httpStatus, String error, MapSqlParameterSource p) {
+        long jobId = claim.jobId();
+        int attempt = claim.attemptNumber();
         return Boolean.TRUE.equals(tx.execute(s -> {
-            MapSqlParameterSource p = new MapSqlParameterSource("error", truncate(error));
-            if (!transition(jobId, from, to, extraSet, p)) {
+            p.addValue("error", truncate(error));
+            if (!transition(jobId, claim.token(), from, to, extraSet, p)) {
                 return false;
             }
             sql.update("""

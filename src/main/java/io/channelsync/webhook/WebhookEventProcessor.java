@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +19,11 @@ import java.util.Optional;
 
 /**
  * Applies one stored inbound event (route {@code webhook-processing}, header {@code webhookLogId}).
- * In one transaction: lock the {@code queued} row ({@code FOR UPDATE SKIP LOCKED}, so an event is
- * applied by exactly one consumer, however often it was enqueued), ask the platform's connector
- * what the event means ({@link InboundEvents#apply}), upsert the reservation(s) into
+ * First, with no transaction open, ask the platform's connector what the queued event means
+ * ({@link InboundEvents#apply}: it may call its channel, e.g. Booking.com's pull, and no channel call
+ * runs while a transaction or a row lock is open). Then in one transaction: lock the {@code queued}
+ * row ({@code FOR UPDATE SKIP LOCKED}, so an event is applied by exactly one consumer, however often
+ * it was enqueued; a row another consumer finished meanwhile is skipped), upsert the reservation(s) into
  * {@code bookings}, create the availability sync jobs for the property's other channels, and mark
  * the row {@code processed} (or {@code failed} for an unknown listing or an unusable reservation).
  * A booking and its jobs commit together, so a crash can never keep one and lose the other; the
@@ -57,14 +58,19 @@ public class WebhookEventProcessor {
 
     public void process(Exchange exchange) throws IOException {
         long id = exchange.getIn().getHeader(WebhookQueue.LOG_ID, Long.class);
-        Applied applied;
-        try {
-            applied = tx.execute(status -> apply(id));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        Optional<InboundEvent> found = webhookLog.findQueued(id);
+        if (found.isEmpty()) {
+            log.debug("Webhook {} is not queued any more (processed, failed, or taken by another consumer): skipped", id);
+            return;
         }
+        InboundEvent event = found.get();
+        // outside any transaction: the connector may call its channel
+        InboundEvents.Changes changes = channels.get(event.platform()).inbound()
+                .orElseThrow(() -> new IllegalStateException("platform " + event.platform() + " takes no inbound events"))
+                .apply(event);
+        Applied applied = tx.execute(status -> apply(event, changes));
         if (applied == null) {
-            log.debug("Webhook {} is not queued any more (processed, failed, or held by another consumer): skipped", id);
+            log.debug("Webhook {} was finished by another consumer meanwhile: skipped (nothing it fetched is acknowledged)", id);
             return;
         }
         try {
@@ -75,19 +81,10 @@ public class WebhookEventProcessor {
         }
     }
 
-    private Applied apply(long id) {
-        Optional<InboundEvent> found = webhookLog.lockQueued(id);
-        if (found.isEmpty()) {
+    private Applied apply(InboundEvent event, InboundEvents.Changes changes) {
+        long id = event.id();
+        if (!webhookLog.lockQueued(id)) {
             return null;
-        }
-        InboundEvent event = found.get();
-        InboundEvents.Changes changes;
-        try {
-            changes = channels.get(event.platform()).inbound()
-                    .orElseThrow(() -> new IllegalStateException("platform " + event.platform() + " takes no inbound events"))
-                    .apply(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         List<InboundEvents.Outcome> outcomes = new ArrayList<>();
         for (ChannelReservation r : changes.reservations()) {

@@ -3,11 +3,14 @@ package io.channelsync.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.InboundEvent;
+import io.channelsync.instance.Instances;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,27 +36,32 @@ public class WebhookLog {
     private final NamedParameterJdbcTemplate intake;
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
+    private final Instances instances;
 
-    public WebhookLog(WebhookIntakePool intakePool, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties) {
+    public WebhookLog(WebhookIntakePool intakePool, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties,
+                      Instances instances) {
         JdbcTemplate bounded = new JdbcTemplate(intakePool.dataSource());
         bounded.setQueryTimeout((int) Math.max(1, properties.dbTimeout().toSeconds()));
         this.intake = new NamedParameterJdbcTemplate(bounded);
         this.sql = sql;
         this.json = json;
+        this.instances = instances;
     }
 
     /**
      * Commits a genuine delivery as {@code received}, unless its event id is already held by a
      * non-rejected row: then nothing is inserted and empty is returned (the caller records a duplicate).
+     * The row is owned by this instance (it goes onto this instance's memory queue next), so no other
+     * instance's sweep takes it while this instance lives.
      */
     public Optional<Long> insertReceived(Delivery d) {
         List<Long> ids = intake.queryForList("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
-                                         signature_valid, status)
+                                         signature_valid, status, owner)
                 values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'received')
+                        cast(:payload as jsonb), :signatureValid, 'received', :owner)
                 on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
-                returning id""", params(d, null), Long.class);
+                returning id""", params(d, null).addValue("owner", instances.id()), Long.class);
         return ids.stream().findFirst();
     }
 
@@ -115,45 +123,73 @@ public class WebhookLog {
                 Map.of("id", id)) == 1;
     }
 
-    /** queued -> received: the queue was full; the recovery sweep will take it. */
-    public void backToReceived(long id) {
-        sql.update("update webhook_log set status = 'received', updated_at = now() where id = :id and status = 'queued'",
-                Map.of("id", id));
+    /**
+     * queued -> received with no owner: the queue was full, so nobody holds these rows; the next
+     * recovery sweep of any instance takes them.
+     */
+    public void release(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            sql.update("update webhook_log set status = 'received', owner = null, updated_at = now() where id in (:ids) and status = 'queued'",
+                    Map.of("ids", ids));
+        }
     }
 
     /**
-     * Claims rows a dead process (or a full queue) left behind, marking them {@code queued} in the
-     * same statement; {@code FOR UPDATE SKIP LOCKED} means two instances never claim the same row.
+     * Claims, for this instance, rows nobody live holds, marking them {@code queued} in the same
+     * statement ({@code FOR UPDATE SKIP LOCKED}: two instances never claim the same row), oldest first:
+     * <ul>
+     * <li>rows whose owner is dead (two missed heartbeats, or stopped): at once;</li>
+     * <li>{@code received} rows with no owner (released after a full queue, or requeued): at once;</li>
+     * <li>{@code received} rows of a live owner (this one too) older than {@code receivedGrace}: its hand-over failed;</li>
+     * <li>{@code queued} rows with no owner older than {@code unownedQueuedLease}: written by a version
+     * that did not record owners (a rolling upgrade), which may still hold them in memory;</li>
+     * <li>this instance's own {@code queued} rows older than that lease (a safety net: its exchange was lost).</li>
+     * </ul>
+     * Another live instance's {@code queued} rows are never taken: they are in its memory queue.
      */
-    public List<Long> claimForRecovery(Duration receivedGrace, Duration queuedLease, int limit) {
+    public List<Long> claimForRecovery(Duration receivedGrace, Duration unownedQueuedLease, int limit) {
         return sql.queryForList("""
-                update webhook_log set status = 'queued', updated_at = now()
+                update webhook_log set status = 'queued', owner = :me, updated_at = now()
                 where id in (select id from webhook_log
-                             where (status = 'received' and updated_at < now() - make_interval(secs => :grace))
-                                or (status = 'queued' and updated_at < now() - make_interval(secs => :lease))
-                             order by updated_at
+                             where status in ('received', 'queued')
+                               and (not %s
+                                    and (owner is not null or status = 'received'
+                                         or updated_at < now() - make_interval(secs => :lease))
+                                    or status = 'received' and updated_at < now() - make_interval(secs => :grace)
+                                    or owner = :me and updated_at < now() - make_interval(secs => :lease))
+                             order by id
                              limit :limit
                              for update skip locked)
-                returning id""", new MapSqlParameterSource()
+                returning id""".formatted(Instances.LIVE), instances.liveParameters()
                 .addValue("grace", receivedGrace.toMillis() / 1000.0)
-                .addValue("lease", queuedLease.toMillis() / 1000.0)
+                .addValue("lease", unownedQueuedLease.toMillis() / 1000.0)
                 .addValue("limit", limit), Long.class);
     }
 
     /**
-     * Locks a {@code queued} row for processing, inside the caller's transaction. Empty when the row
-     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     * Reads a {@code queued} row without locking it, to decide what it means before any transaction
+     * opens (a connector may call its channel for that: no channel call runs inside a transaction).
      */
-    public Optional<InboundEvent> lockQueued(long id) {
+    public Optional<InboundEvent> findQueued(long id) {
         return sql.query("""
                 select id, platform, event_id, event_type, event_time, payload::text as payload, raw_body
-                from webhook_log where id = :id and status = 'queued'
-                for update skip locked""", Map.of("id", id), (rs, n) -> {
-            Timestamp time = rs.getTimestamp("event_time");
-            return new InboundEvent(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
-                    rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")),
-                    rs.getBytes("raw_body"));
-        }).stream().findFirst();
+                from webhook_log where id = :id and status = 'queued'""", Map.of("id", id), this::event).stream().findFirst();
+    }
+
+    /**
+     * Locks a {@code queued} row for processing, inside the caller's transaction. False when the row
+     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     */
+    public boolean lockQueued(long id) {
+        return !sql.queryForList("select id from webhook_log where id = :id and status = 'queued' for update skip locked",
+                Map.of("id", id), Long.class).isEmpty();
+    }
+
+    private InboundEvent event(ResultSet rs, int n) throws SQLException {
+        Timestamp time = rs.getTimestamp("event_time");
+        return new InboundEvent(rs.getLong("id"), rs.getString("platform"), rs.getString("event_id"),
+                rs.getString("event_type"), time == null ? null : time.toInstant(), readTree(rs.getString("payload")),
+                rs.getBytes("raw_body"));
     }
 
     public void markProcessed(long id, String note) {

@@ -51,20 +51,23 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
     }
 
     /**
-     * @param receivedGrace a {@code received} row older than this was not handed to the queue (full, or the process died)
-     * @param queuedLease   a {@code queued} row older than this was lost with its process's memory queue
-     * @param intervalMs    how often the sweep runs
+     * The sweep that takes back rows no live instance holds ({@link WebhookRecovery}).
+     *
+     * @param receivedGrace a {@code received} row of a live instance older than this was never handed to its queue
+     * @param queuedLease   fallback only: a {@code queued} row with no owner (written by a version that did
+     *                      not record owners) older than this is taken; a dead instance's rows are taken at once
+     * @param intervalMs    how often the sweep runs (at most the heartbeat interval: takeover within two heartbeats)
      * @param startDelayMs  when the first sweep runs after start-up
-     * @param batchSize     rows claimed per sweep
+     * @param batchSize     rows claimed per statement; a sweep claims batches until none is left or the queue is full
      */
     public record Recovery(@DefaultValue("10s") Duration receivedGrace, @DefaultValue("5m") Duration queuedLease,
-                           @DefaultValue("30000") Long intervalMs, @DefaultValue("1000") Long startDelayMs,
+                           @DefaultValue("5000") Long intervalMs, @DefaultValue("0") Long startDelayMs,
                            @DefaultValue("100") int batchSize) {
         public Recovery {
             receivedGrace = receivedGrace == null ? Duration.ofSeconds(10) : receivedGrace;
             queuedLease = queuedLease == null ? Duration.ofMinutes(5) : queuedLease;
-            intervalMs = intervalMs == null ? 30_000L : intervalMs;
-            startDelayMs = startDelayMs == null ? 1_000L : startDelayMs;
+            intervalMs = intervalMs == null ? 5_000L : intervalMs;
+            startDelayMs = startDelayMs == null ? 0L : startDelayMs;
             batchSize = batchSize <= 0 ? 100 : batchSize;
         }
     }

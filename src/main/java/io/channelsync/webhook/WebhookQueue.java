@@ -6,12 +6,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Hands committed webhook_log rows to {@code seda:webhook-events}, fire-and-forget (InOnly, so an
  * HTTP caller never waits for processing: CAMEL-NOTES 3). The queue is bounded; when it is full the
- * row goes back to {@code received} and the recovery sweep enqueues it later.
+ * row goes back to {@code received} with no owner, and the next recovery sweep of any instance
+ * enqueues it.
  */
 @Component
 public class WebhookQueue {
@@ -54,7 +56,7 @@ public class WebhookQueue {
             } else {
                 log.debug("Webhook {} is stored but the queue is still full; left for the recovery sweep", id);
             }
-            webhookLog.backToReceived(id);
+            webhookLog.release(List.of(id));
             return false;
         }
     }

@@ -7,11 +7,14 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * Nothing acknowledged is lost: at start-up and then periodically (route {@code webhook-recovery}),
- * rows left {@code received} (queue full, or the process died before enqueuing) or {@code queued}
- * past the lease (the process died with the event in its memory queue) are claimed and enqueued
- * again. The claim is one UPDATE over {@code FOR UPDATE SKIP LOCKED}, so two instances never take
- * the same row; processing itself locks the row, so an event is never applied twice.
+ * Nothing acknowledged is lost: at start-up and then every {@code channel-sync.webhooks.recovery.interval-ms}
+ * (route {@code webhook-recovery}), rows no live instance holds are claimed for this instance and
+ * enqueued: rows of a dead instance (its memory queue died with it), rows released after a full
+ * queue, rows whose hand-over failed ({@link WebhookLog#claimForRecovery}). A live instance's queue
+ * is never taken from it. The claim is one UPDATE over {@code FOR UPDATE SKIP LOCKED}, so two
+ * instances never take the same row; processing itself locks the row, so an event is never applied
+ * twice. A sweep claims batch after batch until nothing is left or the queue is full; rows it could
+ * not enqueue are released at once (no owner), so the next sweep takes them again.
  */
 @Component("webhookRecovery")
 public class WebhookRecovery {
@@ -29,16 +32,27 @@ public class WebhookRecovery {
 
     /** @return how many rows were enqueued again */
     public int recover() {
-        List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), config.batchSize());
         int enqueued = 0;
-        for (long id : claimed) {
-            if (!queue.offer(id)) {
-                break; // queue full: the rest went back to received, the next sweep takes them
+        while (true) {
+            List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), config.batchSize());
+            int offered = 0;
+            while (offered < claimed.size() && queue.offer(claimed.get(offered))) {
+                offered++;
             }
-            enqueued++;
+            enqueued += offered;
+            if (offered < claimed.size()) {
+                // queue full: the refused row was released by the queue, the rest of the batch is released here
+                webhookLog.release(claimed.subList(offered + 1, claimed.size()));
+                log.warn("Recovered {} webhook event(s) left unprocessed; the queue is full, {} wait for the next sweep",
+                        enqueued, claimed.size() - offered);
+                return enqueued;
+            }
+            if (claimed.size() < config.batchSize()) {
+                break;
+            }
         }
-        if (!claimed.isEmpty()) {
-            log.warn("Recovered {} webhook event(s) left unprocessed: {}", enqueued, claimed);
+        if (enqueued > 0) {
+            log.warn("Recovered {} webhook event(s) left unprocessed", enqueued);
         }
         return enqueued;
     }

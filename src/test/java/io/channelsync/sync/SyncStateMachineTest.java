@@ -1,5 +1,6 @@
 package io.channelsync.sync;
 
+import io.channelsync.instance.Instances;
 import io.channelsync.sync.SyncStateMachine.Status;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,12 +21,15 @@ class SyncStateMachineTest extends SyncTestSupport {
     @Autowired
     SyncStateMachine states;
 
-    /** A pending job that is not on the queue (nothing else touches it). */
+    @Autowired
+    Instances instances;
+
+    /** A pending job this instance holds but did not enqueue (so nothing else touches it: no sweep takes a live instance's job). */
     private long pendingJob() {
         Fixture f = airbnbFixture();
         return jdbc.queryForObject("""
-                insert into sync_logs (agency_id, mapping_id, operation, payload) values (?, ?, 'push_availability', '{}')
-                returning id""", Long.class, f.agency().id(), f.mapping());
+                insert into sync_logs (agency_id, mapping_id, operation, payload, owner) values (?, ?, 'push_availability', '{}', ?)
+                returning id""", Long.class, f.agency().id(), f.mapping(), instances.id());
     }
 
     @Test
@@ -37,14 +41,16 @@ class SyncStateMachineTest extends SyncTestSupport {
         assertThat(jdbc.queryForObject("select started_at is not null from sync_logs where id = ?", Boolean.class, job)).isTrue();
         assertThat(outcomes(job)).containsExactly("in_flight");
 
-        assertThat(states.retrying(job, 1, 503, "boom")).isTrue();
+        assertThat(states.retrying(claim, 503, "boom", 60_000)).isTrue();
         assertThat(status(job)).isEqualTo("retrying");
         assertThat(outcomes(job)).containsExactly("transient_failure");
+        assertThat(jdbc.queryForObject("select next_attempt_at between now() + interval '59 seconds' and now() + interval '61 seconds' "
+                + "from sync_logs where id = ?", Boolean.class, job)).as("when the next attempt is due").isTrue();
 
-        var retry = states.resume(job).orElseThrow();
+        var retry = states.resume(job, claim.token()).orElseThrow();
         assertThat(retry.attemptNumber()).isEqualTo(2);
         assertThat(retryCount(job)).isEqualTo(1);
-        assertThat(states.succeed(job, 2, 200)).isTrue();
+        assertThat(states.succeed(retry, 200)).isTrue();
         assertThat(status(job)).isEqualTo("succeeded");
         assertThat(outcomes(job)).containsExactly("transient_failure", "succeeded");
         assertThat(jdbc.queryForObject("select finished_at is not null from sync_logs where id = ?", Boolean.class, job)).isTrue();
@@ -57,13 +63,12 @@ class SyncStateMachineTest extends SyncTestSupport {
         assertThat(states.transition(job, Status.pending, Status.deadlettered)).isFalse();
         assertThat(status(job)).isEqualTo("pending");
         // legal pair, wrong current state: the compare-and-set refuses it
-        assertThat(states.succeed(job, 1, 200)).isFalse();
-        assertThat(states.resume(job)).isEmpty();
+        assertThat(states.succeed(new SyncStateMachine.Claim(job, 1, 0, 5, 0), 200)).isFalse();
+        assertThat(states.resume(job, 0)).isEmpty();
         assertThat(status(job)).isEqualTo("pending");
         assertThat(outcomes(job)).isEmpty();
 
-        states.start(job).orElseThrow();
-        states.succeed(job, 1, 200);
+        states.succeed(states.start(job).orElseThrow(), 200);
         // succeeded is terminal, and a requeue only takes failed or deadlettered jobs
         assertThat(states.requeue(job)).isFalse();
         assertThat(states.transition(job, Status.succeeded, Status.pending)).isFalse();
@@ -85,15 +90,15 @@ class SyncStateMachineTest extends SyncTestSupport {
                 }));
             }
             go.countDown();
-            int winners = 0;
+            List<SyncStateMachine.Claim> winners = new ArrayList<>();
             for (var r : results) {
-                winners += r.get(10, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+                r.get(10, TimeUnit.SECONDS).ifPresent(winners::add);
             }
             pool.shutdown();
-            assertThat(winners).as("round %d", round).isEqualTo(1);
+            assertThat(winners).as("round %d", round).hasSize(1);
             assertThat(outcomes(job)).hasSize(1);
             assertThat(status(job)).isEqualTo("running");
-            states.succeed(job, 1, 200);
+            states.succeed(winners.get(0), 200);
         }
     }
 }
