@@ -1,12 +1,8 @@
 package io.channelsync.reconciliation;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.channelsync.db.AdvisoryLocks;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,66 +19,18 @@ public class AgencyRunLock {
     /** First half of the two-int advisory key: reconciliation's own namespace. */
     public static final int NAMESPACE = 6006;
 
-    private final DataSource dataSource;
+    private final AdvisoryLocks locks;
 
-    public AgencyRunLock(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public AgencyRunLock(AdvisoryLocks locks) {
+        this.locks = locks;
     }
 
-    /** A held lock; closing it releases the lock and the connection. */
-    public interface Held extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** The lock if no one else holds it, without waiting. */
-    public Optional<Held> tryAcquire(UUID agencyId) {
-        Connection connection = null;
+    /** The lock if no one else holds it, without waiting; closing it releases it. */
+    public Optional<AdvisoryLocks.Held> tryAcquire(UUID agencyId) {
         try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, hashtext(?))")) {
-                lock.setInt(1, NAMESPACE);
-                lock.setString(2, agencyId.toString());
-                try (ResultSet rs = lock.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        connection.close();
-                        return Optional.empty();
-                    }
-                }
-            }
-            Connection held = connection;
-            return Optional.of(() -> release(held, agencyId));
+            return locks.tryAcquire(NAMESPACE, agencyId.toString());
         } catch (SQLException e) {
-            closeQuietly(connection);
             throw new IllegalStateException("could not take the reconciliation lock of agency " + agencyId, e);
-        }
-    }
-
-    private void release(Connection connection, UUID agencyId) {
-        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
-            unlock.setInt(1, NAMESPACE);
-            unlock.setString(2, agencyId.toString());
-            unlock.execute();
-            closeQuietly(connection);
-        } catch (SQLException e) {
-            // never hand a session that may still hold the lock back to the pool
-            if (dataSource instanceof HikariDataSource hikari) {
-                hikari.evictConnection(connection);
-            } else {
-                closeQuietly(connection);
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a pooled connection: nothing to recover
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.channelsync.reconciliation;
 
+import io.channelsync.db.AdvisoryLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -53,11 +54,11 @@ public class ReconciliationJob {
 
     /** Runs now under the agency's lock; empty when a run of that agency is already going on. */
     public Optional<Long> runNow(UUID agencyId, String trigger) {
-        Optional<AgencyRunLock.Held> lock = locks.tryAcquire(agencyId);
+        Optional<AdvisoryLocks.Held> lock = locks.tryAcquire(agencyId);
         if (lock.isEmpty()) {
             return Optional.empty();
         }
-        try (AgencyRunLock.Held held = lock.get()) {
+        try (AdvisoryLocks.Held held = lock.get()) {
             return Optional.of(reconciler.reconcile(agencyId, trigger));
         }
     }

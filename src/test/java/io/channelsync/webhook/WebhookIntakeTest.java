@@ -113,7 +113,8 @@ class WebhookIntakeTest extends IntegrationTest {
     @Test
     void futureTimestampIsRejectedAndLogged() {
         byte[] body = reservation("HMFUTURE01");
-        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now() + 301, body)), 401, "outside the tolerance", "HMFUTURE01");
+        // a minute past the 300 s tolerance: a slow machine cannot close the gap before the check (the boundary itself is SignatureKnownAnswerTest's)
+        assertRejected(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now() + 360, body)), 401, "outside the tolerance", "HMFUTURE01");
     }
 
     @Test

@@ -1,17 +1,13 @@
 package io.channelsync.channel.bookingcom;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.ChannelCallException;
+import io.channelsync.db.AdvisoryLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One poll of Booking.com's reservation queue (route {@code booking-com-poll}), following "Retrieving new
@@ -47,7 +44,7 @@ public class BookingComReservationPoller {
     /** First half of the advisory key: the Booking.com poll's own namespace. */
     public static final int LOCK_NAMESPACE = 6010;
 
-    private final DataSource dataSource;
+    private final AdvisoryLocks locks;
     private final BookingComReservationQueue queue;
     private final BookingComReservationStore store;
     private final BookingComReservationMessages messages;
@@ -55,9 +52,9 @@ public class BookingComReservationPoller {
     private final BookingComReservationProperties config;
     private final Map<OtaReservations.Kind, Instant> lastAck = new EnumMap<>(OtaReservations.Kind.class);
 
-    public BookingComReservationPoller(DataSource dataSource, BookingComReservationQueue queue, BookingComReservationStore store,
+    public BookingComReservationPoller(AdvisoryLocks locks, BookingComReservationQueue queue, BookingComReservationStore store,
                                        BookingComReservationMessages messages, Alerts alerts, BookingComReservationProperties config) {
-        this.dataSource = dataSource;
+        this.locks = locks;
         this.queue = queue;
         this.store = store;
         this.messages = messages;
@@ -67,20 +64,24 @@ public class BookingComReservationPoller {
 
     /** One poll of both endpoints; skipped when another instance is polling. */
     public void poll() {
-        Connection lock = tryLock();
-        if (lock == null) {
+        Optional<AdvisoryLocks.Held> lock;
+        try {
+            lock = locks.tryAcquire(LOCK_NAMESPACE, 1);
+        } catch (SQLException e) {
+            log.warn("Booking.com poll skipped: could not take the poll lock ({})", e.getMessage());
+            return;
+        }
+        if (lock.isEmpty()) {
             log.debug("Booking.com poll skipped: another instance is polling");
             return;
         }
-        try {
+        try (AdvisoryLocks.Held held = lock.get()) {
             for (OtaReservations.Kind kind : OtaReservations.Kind.values()) {
                 pollEndpoint(kind);
             }
             alertOverdue();
         } catch (RuntimeException e) {
             log.error("Booking.com poll stopped: {}", e.toString(), e);
-        } finally {
-            unlock(lock);
         }
     }
 
@@ -190,54 +191,6 @@ public class BookingComReservationPoller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private Connection tryLock() {
-        Connection connection = null;
-        try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, 1)")) {
-                lock.setInt(1, LOCK_NAMESPACE);
-                try (ResultSet rs = lock.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return connection;
-                    }
-                }
-            }
-            connection.close();
-            return null;
-        } catch (SQLException e) {
-            log.warn("Booking.com poll skipped: could not take the poll lock ({})", e.getMessage());
-            closeQuietly(connection);
-            return null;
-        }
-    }
-
-    private void unlock(Connection connection) {
-        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, 1)")) {
-            unlock.setInt(1, LOCK_NAMESPACE);
-            unlock.execute();
-            closeQuietly(connection);
-        } catch (SQLException e) {
-            // never hand a session that may still hold the lock back to the pool
-            if (dataSource instanceof HikariDataSource hikari) {
-                hikari.evictConnection(connection);
-            } else {
-                closeQuietly(connection);
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the connection is gone either way
-            }
         }
     }
 }
