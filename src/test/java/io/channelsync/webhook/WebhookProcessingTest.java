@@ -167,6 +167,34 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void aCancellationStaysCancelledWhenTheOlderAcceptanceIsRetriedLaterWithAFreshSignature() {
+        // Airbnb got a 503 for the acceptance and retries it after the cancellation went through: the retry is
+        // signed now, but the reservation's updated_at says it is the older version
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
+                "2027-01-10", "2027-01-14", 2, "cancelled_by_guest"), "2026-11-27T10:05:00Z"), t - 120));
+        long retried = postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2027-01-10", "2027-01-14", 2, "accept"), "2026-11-27T10:00:00Z"), t);
+
+        assertThat(awaitDone(retried).get("status")).as("an older version is not an error").isEqualTo("processed");
+        assertThat(booking("airbnb", code)).containsEntry("status", "cancelled");
+        assertThat(syncJobs(bookingMapping)).as("the stale acceptance closes no nights").isEqualTo(1);
+    }
+
+    @Test
+    void aNewerVersionAfterACancellationReopensTheBooking() {
+        // a cancellation is final only against versions that are not strictly newer (Airbnb reinstates, e.g. by an admin)
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
+                "2027-01-20", "2027-01-22", 2, "cancelled_by_admin"), "2026-11-27T10:05:00Z"), t - 60));
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
+                "2027-01-20", "2027-01-22", 2, "accept"), "2026-11-27T10:05:01Z"), t));
+        assertThat(booking("airbnb", code)).containsEntry("status", "confirmed");
+    }
+
+    @Test
     void aBookingIsNeverStoredWithoutItsSyncJobs() {
         // make creating this reservation's sync jobs fail: the booking must roll back with them
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

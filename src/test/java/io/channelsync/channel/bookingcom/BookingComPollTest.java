@@ -196,6 +196,24 @@ class BookingComPollTest extends IntegrationTest {
     }
 
     @Test
+    void aCancellationStaysCancelledWhenTheNewReservationMessageOfTheSameVersionIsPolledAfterIt() throws IOException {
+        // Booking.com may hand out the new-reservation message after the cancellation (it was not acknowledged yet).
+        // Without LastModifyDateTime the cancellation's version is the reservation date, the same as the new
+        // reservation's: arrival would decide, and the later (older) message would bring the booking back.
+        queue(MODIFY, fixture("cancelled-reservation.xml").replace(" LastModifyDateTime=\"2026-11-29T08:29:41\"", ""));
+        poll();
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+
+        queue(MODIFY, EMPTY_MODIFY);
+        queue(NEW, fixture("new-reservation.xml"));
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+        assertThat(airbnbJobs()).as("the stale message closes no nights").isEqualTo(1);
+        assertThat(acks(NEW, "<Success/>")).as("an older version is processed, not an error").isEqualTo(1);
+    }
+
+    @Test
     void aReservationThatCannotBeStoredIsAcknowledgedAsFailedWithItsIdAndStoredOnceItsRoomIsMapped() throws IOException {
         String unmappedRoom = TestData.uniqueListingId();
         queue(NEW, fixture("new-reservation.xml").replace("RoomTypeCode=\"" + room + "\"", "RoomTypeCode=\"" + unmappedRoom + "\""));
