@@ -3,6 +3,7 @@ package io.channelsync.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.InboundEvent;
+import io.channelsync.db.PostgresText;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
  * The intake statements run with a query timeout ({@code channel-sync.webhooks.db-timeout}), so a
  * database that cannot take the row makes the caller retry (503) instead of waiting.
+ * <p>
+ * What PostgreSQL refuses never reaches it ({@link PostgresText}): a NUL in the parsed payload, the headers
+ * (a {@code %00} in the query string), the event id or type, or a reason is stored as U+FFFD; the raw
+ * body ({@code bytea}) keeps the exact bytes. So such a delivery is stored, not answered 503 on every retry.
  */
 @Component
 public class WebhookLog {
@@ -159,7 +164,7 @@ public class WebhookLog {
     public void markProcessed(long id, String note) {
         sql.update("""
                 update webhook_log set status = 'processed', error = :note, processed_at = now(), updated_at = now()
-                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", note));
+                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", PostgresText.clean(note)));
     }
 
     /** Ends a row {@code failed} with the error; a row already processed is left alone. */
@@ -167,21 +172,21 @@ public class WebhookLog {
         sql.update("""
                 update webhook_log set status = 'failed', error = :error, processed_at = now(), updated_at = now()
                 where id = :id and status in ('received', 'queued')""",
-                new MapSqlParameterSource("id", id).addValue("error", error));
+                new MapSqlParameterSource("id", id).addValue("error", PostgresText.clean(error)));
     }
 
     private MapSqlParameterSource params(Delivery d, String error) {
         try {
             return new MapSqlParameterSource()
-                    .addValue("platform", d.platform())
-                    .addValue("eventId", d.eventId())
-                    .addValue("eventType", d.eventType())
+                    .addValue("platform", PostgresText.clean(d.platform()))
+                    .addValue("eventId", PostgresText.clean(d.eventId()))
+                    .addValue("eventType", PostgresText.clean(d.eventType()))
                     .addValue("eventTime", d.eventTime() == null ? null : Timestamp.from(d.eventTime()))
-                    .addValue("headers", json.writeValueAsString(d.headers() == null ? Map.of() : d.headers()))
+                    .addValue("headers", json.writeValueAsString(d.headers() == null ? Map.of() : PostgresText.clean(d.headers())))
                     .addValue("rawBody", d.rawBody())
-                    .addValue("payload", d.payload() == null ? null : json.writeValueAsString(d.payload()))
+                    .addValue("payload", d.payload() == null ? null : json.writeValueAsString(PostgresText.clean(d.payload())))
                     .addValue("signatureValid", d.signatureValid())
-                    .addValue("error", error);
+                    .addValue("error", PostgresText.clean(error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
