@@ -228,13 +228,16 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
-    void unknownListingEndsFailedWithoutRetrying() {
+    void unknownListingIsParkedUnmappedNotFailedAndNotRetried() {
+        // issue 11.2: parked until the listing is mapped (UnmappedEventsTest), never a dead letter
         String unmapped = TestData.uniqueListingId();
         long id = postAirbnb(airbnbReservation(null, "reservation_requested", "HMUNMAPPED", unmapped,
                 "2026-12-01", "2026-12-05", 2, "pending"), now());
-        Map<String, Object> row = awaitDone(id);
-        assertThat(row.get("status")).isEqualTo("failed");
-        assertThat(row.get("error")).isEqualTo("no mapping for listing " + unmapped);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "unmapped".equals(
+                jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)));
+        assertThat(jdbc.queryForObject("select error from webhook_log where id = ?", String.class, id))
+                .isEqualTo("no mapping for listing " + unmapped);
+        assertThat(jdbc.queryForObject("select count(*) from deadletters where webhook_log_id = ?", Integer.class, id)).isZero();
     }
 
     @Test
