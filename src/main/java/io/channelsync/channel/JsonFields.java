@@ -3,7 +3,11 @@ package io.channelsync.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /** Lenient reads of a channel's JSON fields: a missing, blank or malformed value is null (ChannelReservation.problem() then decides). */
 public final class JsonFields {
@@ -26,6 +30,23 @@ public final class JsonFields {
             return s == null ? null : LocalDate.parse(s);
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /** An ISO-8601 date-time with an offset ({@code 2026-11-27T10:15:30Z}), or without one, read as UTC. */
+    public static Instant instant(JsonNode node, String field) {
+        String s = text(node, field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (RuntimeException e) {
+            try {
+                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+            } catch (RuntimeException e2) {
+                return null;
+            }
         }
     }
 

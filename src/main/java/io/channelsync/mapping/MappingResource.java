@@ -8,6 +8,7 @@ import io.channelsync.api.ApiResponses;
 import io.channelsync.channel.ListingIdRules;
 import io.channelsync.property.PmsProperties;
 import io.channelsync.security.Caller;
+import io.channelsync.webhook.UnmappedEvents;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import java.util.UUID;
  * ({@link ApiRequests}), take the platform from the connection when left out, check the channel ids for
  * the platform ({@link ListingIdValidator}), check the property is the caller's, check the listing belongs
  * to the named connection ({@link MappingConnectionCheck}), then let the database's unique keys decide conflicts
- * ({@link ChannelMappings.Conflict} → 409 naming the existing mapping).
+ * ({@link ChannelMappings.Conflict} → 409 naming the existing mapping). After a create or a change has
+ * committed, the reservations parked for the listing it names are released ({@link UnmappedEvents}).
  */
 @Component("mappingResource")
 public class MappingResource {
@@ -37,9 +39,12 @@ public class MappingResource {
     private final ApiResponses responses;
     private final ObjectMapper json;
     private final MappingConnectionCheck connections;
+    private final UnmappedEvents unmapped;
 
     public MappingResource(ChannelMappings mappings, PmsProperties properties, ListingIdValidator validator,
-                           ApiRequests requests, ApiResponses responses, ObjectMapper json, MappingConnectionCheck connections) {
+                           ApiRequests requests, ApiResponses responses, ObjectMapper json, MappingConnectionCheck connections,
+                           UnmappedEvents unmapped) {
+        this.unmapped = unmapped;
         this.connections = connections;
         this.mappings = mappings;
         this.properties = properties;
@@ -59,6 +64,7 @@ public class MappingResource {
         ChannelMapping created = withConflictsAnswered(caller, () -> mappings.create(agencyId, request));
         log.info("Channel mapping {} created: property {} -> {} {}{} by {}", created.id(), created.propertyId(),
                 created.platform(), created.listingId(), created.roomId() == null ? "" : "/" + created.roomId(), caller);
+        unmapped.release(created.id()); // committed: the reservations parked for this listing are applied now
         responses.reply(exchange, 201, body(created, warnings));
     }
 
@@ -133,6 +139,7 @@ public class MappingResource {
         ChannelMapping updated = withConflictsAnswered(caller, () -> mappings.update(existing.id(), existing.agencyId(), request))
                 .orElseThrow(() -> ApiException.notFound("channel mapping", existing.id()));
         log.info("Channel mapping {} updated by {}", updated.id(), caller);
+        unmapped.release(updated.id()); // committed: a listing or room it names now may have reservations parked
         responses.reply(exchange, 200, body(updated, warnings));
     }
 

@@ -14,9 +14,12 @@ import java.util.UUID;
 /**
  * Channel bookings in the PMS {@code bookings} table, keyed by (platform, reservation_code). A
  * version is applied unless the stored one is newer: an event that arrives late never overwrites a
- * newer one. Versions are ordered by their event time ({@code source_updated_at}), then, since
- * channels stamp whole seconds, by arrival (the webhook_log id), so a booking and its cancellation
- * in the same second apply in the order they came.
+ * newer one. Versions are ordered by the channel's own version of the reservation
+ * ({@link ChannelReservation#eventTime()}, kept as {@code source_updated_at}: Booking.com's modification
+ * or reservation date, Airbnb's {@code updated_at}), never by when they were delivered. Arrival (the
+ * webhook_log id) only breaks ties between equal versions, except that a cancellation is final: on an
+ * equal version nothing but another cancellation replaces it; only a strictly newer version reopens it.
+ * The outcome therefore does not depend on the order the versions are applied in.
  */
 @Component
 public class ChannelBookings {
@@ -56,7 +59,8 @@ public class ChannelBookings {
     }
 
     /**
-     * Inserts the booking, or updates it unless the stored version is newer (or this very one).
+     * Inserts the booking, or updates it unless the stored version is newer (or this very one), or is a
+     * cancellation of the same version.
      *
      * @param webhookLogId the delivery this version came in: breaks ties between equal event times
      * @return true if the row changed; false if a newer (or the same) version is already stored
@@ -73,8 +77,10 @@ public class ChannelBookings {
                         currency = excluded.currency, source_updated_at = excluded.source_updated_at,
                         source_webhook_log_id = excluded.source_webhook_log_id, updated_at = now()
                     where bookings.source_updated_at is null
-                       or (bookings.source_updated_at, coalesce(bookings.source_webhook_log_id, 0))
-                          < (excluded.source_updated_at, excluded.source_webhook_log_id)
+                       or bookings.source_updated_at < excluded.source_updated_at
+                       or (bookings.source_updated_at = excluded.source_updated_at
+                           and coalesce(bookings.source_webhook_log_id, 0) < excluded.source_webhook_log_id
+                           and (bookings.status <> 'cancelled' or excluded.status = 'cancelled'))
                 returning id""", new MapSqlParameterSource()
                 .addValue("agency", mapping.agencyId())
                 .addValue("property", mapping.propertyId())

@@ -25,7 +25,8 @@ import java.util.Optional;
  * row ({@code FOR UPDATE SKIP LOCKED}, so an event is applied by exactly one consumer, however often
  * it was enqueued; a row another consumer finished meanwhile is skipped), upsert the reservation(s) into
  * {@code bookings}, create the availability sync jobs for the property's other channels, and mark
- * the row {@code processed} (or {@code failed} for an unknown listing or an unusable reservation).
+ * the row {@code processed} ({@code unmapped} when a reservation names a listing no mapping names yet: parked
+ * until it is mapped, see {@link UnmappedEvents}; {@code failed} for an unusable reservation).
  * A booking and its jobs commit together, so a crash can never keep one and lose the other; the
  * jobs are enqueued after the commit (a job whose message dies with the process is re-enqueued by
  * the sync lease sweep). After the commit, the connector's after-commit action (Booking.com's
@@ -42,9 +43,11 @@ public class WebhookEventProcessor {
     private final Channels channels;
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
+    private final UnmappedEvents unmapped;
 
     public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, Channels channels,
-                                 SyncJobs syncJobs, TransactionTemplate tx) {
+                                 SyncJobs syncJobs, TransactionTemplate tx, UnmappedEvents unmapped) {
+        this.unmapped = unmapped;
         this.webhookLog = webhookLog;
         this.bookings = bookings;
         this.channels = channels;
@@ -52,8 +55,8 @@ public class WebhookEventProcessor {
         this.tx = tx;
     }
 
-    /** What the transaction did: the connector's after-commit action and what became of each reservation. */
-    private record Applied(InboundEvents.AfterCommit afterCommit, List<InboundEvents.Outcome> outcomes) {
+    /** What the transaction did: the connector's after-commit action, what became of each reservation, the parking if any. */
+    private record Applied(InboundEvents.AfterCommit afterCommit, List<InboundEvents.Outcome> outcomes, UnmappedEvents.Parked parked) {
     }
 
     public void process(Exchange exchange) throws IOException {
@@ -73,6 +76,9 @@ public class WebhookEventProcessor {
             log.debug("Webhook {} was finished by another consumer meanwhile: skipped (nothing it fetched is acknowledged)", id);
             return;
         }
+        if (applied.parked() != null) {
+            unmapped.alert(applied.parked());
+        }
         try {
             applied.afterCommit().run(applied.outcomes());
         } catch (IOException | RuntimeException e) {
@@ -87,28 +93,36 @@ public class WebhookEventProcessor {
             return null;
         }
         List<InboundEvents.Outcome> outcomes = new ArrayList<>();
+        List<ChannelReservation> withoutMapping = new ArrayList<>();
         for (ChannelReservation r : changes.reservations()) {
-            outcomes.add(new InboundEvents.Outcome(r, store(r, event.id())));
+            outcomes.add(new InboundEvents.Outcome(r, store(r, event.id(), withoutMapping)));
         }
         List<String> problems = outcomes.stream().filter(o -> !o.stored()).map(InboundEvents.Outcome::problem).toList();
+        UnmappedEvents.Parked parked = null;
         if (problems.isEmpty()) {
             webhookLog.markProcessed(id, changes.note());
+        } else if (!withoutMapping.isEmpty()) {
+            // parked, not failed: applied again (whole, the stored parts change nothing) once the listing is mapped
+            String error = String.join("; ", problems);
+            parked = unmapped.park(id, event.platform(), event.eventId(), withoutMapping.get(0), error);
+            log.warn("{} webhook {} (event {}) parked as unmapped: {}", event.platform(), id, event.eventId(), error);
         } else {
             String error = String.join("; ", problems);
             webhookLog.markFailed(id, error);
             log.warn("{} webhook {} (event {}) failed: {}", event.platform(), id, event.eventId(), error);
         }
-        return new Applied(changes.afterCommit(), outcomes);
+        return new Applied(changes.afterCommit(), outcomes, parked);
     }
 
-    /** Upserts one reservation; returns why it cannot be stored, or null. */
-    private String store(ChannelReservation r, long webhookLogId) {
+    /** Upserts one reservation; returns why it cannot be stored, or null. One without a mapping is added to {@code withoutMapping}. */
+    private String store(ChannelReservation r, long webhookLogId, List<ChannelReservation> withoutMapping) {
         String problem = r.problem();
         if (problem != null) {
             return "invalid reservation: " + problem;
         }
         Optional<ChannelBookings.Mapping> mapping = bookings.mapping(r.platform(), r.listingId(), r.roomId());
         if (mapping.isEmpty()) {
+            withoutMapping.add(r);
             return "no mapping for listing " + r.listingId() + (r.roomId() == null ? "" : " room " + r.roomId());
         }
         ChannelBookings.Stay before = bookings.lockStored(r.platform(), r.reservationCode()).orElse(null);

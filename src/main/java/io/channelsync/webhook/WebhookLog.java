@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.InboundEvent;
 import io.channelsync.instance.Instances;
+import io.channelsync.db.PostgresText;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -19,11 +20,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed};
+ * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed | unmapped},
+ * and {@code unmapped -> queued} once the listing is mapped;
  * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
  * The intake statements run on the intake's own pool ({@link WebhookIntakePool}: getting a connection
  * waits at most {@code channel-sync.webhooks.db-timeout}) with the same query timeout, so a database
  * that cannot take the row makes the caller retry (503) instead of waiting.
+ * <p>
+ * What PostgreSQL refuses never reaches it ({@link PostgresText}): a NUL in the parsed payload, the headers
+ * (a {@code %00} in the query string), the event id or type, or a reason is stored as U+FFFD; the raw
+ * body ({@code bytea}) keeps the exact bytes. So such a delivery is stored, not answered 503 on every retry.
  */
 @Component
 public class WebhookLog {
@@ -195,7 +201,62 @@ public class WebhookLog {
     public void markProcessed(long id, String note) {
         sql.update("""
                 update webhook_log set status = 'processed', error = :note, processed_at = now(), updated_at = now()
-                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", note));
+                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", PostgresText.clean(note)));
+    }
+
+    /**
+     * Parks an event whose reservation names a listing (and room) with no mapping yet: {@code unmapped},
+     * waiting for that listing, inside the caller's transaction (issue 11.2).
+     */
+    public void markUnmapped(long id, String listingId, String roomId, String error) {
+        sql.update("""
+                update webhook_log set status = 'unmapped', owner = null, error = :error, unmapped_listing_id = :listing,
+                                       unmapped_room_id = :room, processed_at = null, updated_at = now()
+                where id = :id and status in ('received', 'queued')""", new MapSqlParameterSource("id", id)
+                .addValue("error", PostgresText.clean(error)).addValue("listing", PostgresText.clean(listingId))
+                .addValue("room", PostgresText.clean(roomId)));
+    }
+
+    /**
+     * unmapped -> queued for every parked event whose listing (and room) now has a live mapping (only that
+     * mapping's when {@code mappingId} is given), in the order the channel made them (event time, then arrival).
+     * A row is released once however many callers race: the UPDATE re-checks the status under the row lock.
+     */
+    public List<Long> releaseUnmapped(java.util.UUID mappingId) {
+        return sql.queryForList("""
+                with released as (
+                    update webhook_log w set status = 'queued', owner = :me, updated_at = now()
+                      from channel_mappings m
+                     where w.status = 'unmapped' and m.deleted_at is null
+                       and m.platform = w.platform and m.listing_id = w.unmapped_listing_id
+                       and coalesce(m.room_id, '') = coalesce(w.unmapped_room_id, '')
+                       and (cast(:mapping as uuid) is null or m.id = cast(:mapping as uuid))
+                    returning w.id, w.event_time)
+                select id from released order by event_time nulls last, id""",
+                new MapSqlParameterSource().addValue("mapping", mappingId, java.sql.Types.OTHER).addValue("me", instances.id()), Long.class);
+    }
+
+    /**
+     * A page of parked ({@code unmapped}) events, oldest first: every one for an operator; for an agency, those whose
+     * listing is held by one of its live channel connections ({@code channel_connection_hotels}: Booking.com hotels).
+     */
+    public List<Map<String, Object>> listUnmapped(boolean operator, java.util.UUID agencyId, String platform, String listingId,
+                                                 int limit, int offset, org.springframework.jdbc.core.RowMapper<Map<String, Object>> rows) {
+        return sql.query("""
+                select w.id, w.platform, w.event_id, w.event_type, w.event_time, w.unmapped_listing_id as listing_id,
+                       w.unmapped_room_id as room_id, w.error, w.created_at, w.updated_at
+                  from webhook_log w
+                 where w.status = 'unmapped'
+                   and (cast(:platform as text) is null or w.platform = cast(:platform as text))
+                   and (cast(:listing as text) is null or w.unmapped_listing_id = cast(:listing as text))
+                   and (:operator or exists (
+                        select 1 from channel_connections c join channel_connection_hotels h on h.connection_id = c.id
+                         where c.agency_id = :agency and c.deleted_at is null and c.platform = w.platform
+                           and h.hotel_id = w.unmapped_listing_id))
+                 order by w.id
+                 limit :limit offset :offset""", new MapSqlParameterSource("operator", operator)
+                .addValue("agency", agencyId, java.sql.Types.OTHER).addValue("platform", platform, java.sql.Types.VARCHAR)
+                .addValue("listing", listingId, java.sql.Types.VARCHAR).addValue("limit", limit).addValue("offset", offset), rows);
     }
 
     /** Ends a row {@code failed} with the error; a row already processed is left alone. */
@@ -203,21 +264,21 @@ public class WebhookLog {
         sql.update("""
                 update webhook_log set status = 'failed', error = :error, processed_at = now(), updated_at = now()
                 where id = :id and status in ('received', 'queued')""",
-                new MapSqlParameterSource("id", id).addValue("error", error));
+                new MapSqlParameterSource("id", id).addValue("error", PostgresText.clean(error)));
     }
 
     private MapSqlParameterSource params(Delivery d, String error) {
         try {
             return new MapSqlParameterSource()
-                    .addValue("platform", d.platform())
-                    .addValue("eventId", d.eventId())
-                    .addValue("eventType", d.eventType())
+                    .addValue("platform", PostgresText.clean(d.platform()))
+                    .addValue("eventId", PostgresText.clean(d.eventId()))
+                    .addValue("eventType", PostgresText.clean(d.eventType()))
                     .addValue("eventTime", d.eventTime() == null ? null : Timestamp.from(d.eventTime()))
-                    .addValue("headers", json.writeValueAsString(d.headers() == null ? Map.of() : d.headers()))
+                    .addValue("headers", json.writeValueAsString(d.headers() == null ? Map.of() : PostgresText.clean(d.headers())))
                     .addValue("rawBody", d.rawBody())
-                    .addValue("payload", d.payload() == null ? null : json.writeValueAsString(d.payload()))
+                    .addValue("payload", d.payload() == null ? null : json.writeValueAsString(PostgresText.clean(d.payload())))
                     .addValue("signatureValid", d.signatureValid())
-                    .addValue("error", error);
+                    .addValue("error", PostgresText.clean(error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -15,6 +15,8 @@ import java.util.List;
  * instances never take the same row; processing itself locks the row, so an event is never applied
  * twice. A sweep claims batch after batch until nothing is left or the queue is full; rows it could
  * not enqueue are released at once (no owner), so the next sweep takes them again.
+ * Each sweep also releases parked ({@code unmapped}) events whose listing has a mapping by now
+ * ({@link UnmappedEvents#releaseAll}): a release lost with a crash right after a mapping's commit is caught up here.
  */
 @Component("webhookRecovery")
 public class WebhookRecovery {
@@ -23,15 +25,18 @@ public class WebhookRecovery {
     private final WebhookLog webhookLog;
     private final WebhookQueue queue;
     private final WebhookProperties.Recovery config;
+    private final UnmappedEvents unmapped;
 
-    public WebhookRecovery(WebhookLog webhookLog, WebhookQueue queue, WebhookProperties properties) {
+    public WebhookRecovery(WebhookLog webhookLog, WebhookQueue queue, WebhookProperties properties, UnmappedEvents unmapped) {
+        this.unmapped = unmapped;
         this.webhookLog = webhookLog;
         this.queue = queue;
         this.config = properties.recovery();
     }
 
-    /** @return how many rows were enqueued again */
+    /** @return how many rows were enqueued again (parked events whose listing is mapped by now are released first) */
     public int recover() {
+        unmapped.releaseAll();
         int enqueued = 0;
         while (true) {
             List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), config.batchSize());

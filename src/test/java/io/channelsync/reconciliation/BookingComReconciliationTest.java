@@ -102,6 +102,38 @@ class BookingComReconciliationTest extends ReconciliationTestSupport {
     }
 
     @Test
+    void aCancellationPolledBeforeTheNewReservationMessageOfTheSameVersionIsWhatBookingComHolds() throws Exception {
+        // as the bookings upsert decides (issue 11.3): on an equal version a cancellation is final, whatever arrived last
+        stubTokenAndAcks();
+        Agency agency = data.agency();
+        UUID property = data.property(agency.id());
+        String hotel = TestData.uniqueListingId();
+        String room = TestData.uniqueListingId();
+        data.bookingComMapping(agency.id(), property, hotel, room);
+        String id = reservationId();
+        String created = reservation(id, hotel, room, TODAY.plusDays(40), TODAY.plusDays(42), 2, 24000);
+        String cancelled = created.replace("<HotelReservation>", "<HotelResModify ResStatus=\"Cancelled\">")
+                .replace("</HotelReservation>", "</HotelResModify>");
+        CHANNELS.stubFor(get(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(ok(queue())));
+        CHANNELS.stubFor(get(urlEqualTo("/booking/hotels/ota/OTA_HotelResModifyNotif")).willReturn(ok(
+                "<OTA_HotelResModifyNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelResModifies>" + cancelled
+                        + "</HotelResModifies></OTA_HotelResModifyNotifRQ>")));
+        poll();
+        stubTokenAndAcks(); // the modification queue is empty again
+        CHANNELS.stubFor(get(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(ok(queue(created))));
+        poll();
+        CHANNELS.stubFor(get(urlEqualTo("/booking/hotels/ota/OTA_HotelResNotif")).willReturn(ok(queue())));
+        CHANNELS.stubFor(get(urlEqualTo(MISSED)).willReturn(ok(queue())));
+        assertThat(jdbc.queryForObject("select status from bookings where platform = 'booking_com' and reservation_code = ?", String.class, id))
+                .isEqualTo("cancelled");
+
+        JsonNode run = runFor(agency);
+
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(kinds(run)).as(run.toString()).isEmpty();
+    }
+
+    @Test
     void aRejectedTokenIsRenewedOnceAndTheMissedReservationsCallRetried() throws Exception {
         tokens.invalidate();
         CHANNELS.stubFor(post(urlPathEqualTo("/booking/token-based-authentication/exchange")).inScenario("token")

@@ -146,6 +146,59 @@ class WebhookIntakeTest extends IntegrationTest {
     }
 
     @Test
+    void aSignedBodyWithANulEscapeIsStoredAsReceivedAndAppliedNeverAnswered503() {
+        // JSON allows the escape \u0000; PostgreSQL's jsonb and text refuse the NUL code point. The body is
+        // the channel's (signed), so every redelivery would meet the same refusal: it must never be a 503.
+        String code = "HMNUL" + UUID.randomUUID().toString().substring(0, 5).toUpperCase();
+        byte[] body = new String(airbnbReservation("evt-\\u0000-" + code, "reservation_acceptance_confirmation", code, listing,
+                "2026-12-01", "2026-12-05", 2, "accept"), StandardCharsets.UTF_8)
+                .replace("\"guest_first_name\": \"Zoë\"", "\"guest_first_name\": \"Zo\\u0000ë\"").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\\u0000");
+
+        HttpResponse<String> response = postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        Map<String, Object> row = jdbc.queryForMap("select id, raw_body, event_id, payload->'reservation'->>'guest_first_name' as first "
+                + "from webhook_log where id > ? and platform = 'airbnb'", lastLogId);
+        assertThat((byte[]) row.get("raw_body")).as("the exact bytes, escape and all").isEqualTo(body);
+        assertThat((String) row.get("event_id")).isEqualTo("evt-\uFFFD-" + code);
+        assertThat(row.get("first")).as("the parsed form without the NUL").isEqualTo("Zo\uFFFDë");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(
+                jdbc.queryForObject("select status from webhook_log where id = ?", String.class, row.get("id"))));
+        assertThat(jdbc.queryForObject("select guest_name from bookings where platform = 'airbnb' and reservation_code = ?",
+                String.class, code)).startsWith("Zo\uFFFDë");
+        // the channel's redelivery is a duplicate, not another 503
+        assertThat(postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRejectionWhoseQueryStringCarriesAnEncodedNulIsStillLogged() {
+        byte[] body = reservation("HMNULQS001");
+        HttpResponse<String> response = api.postRaw(AIRBNB_PATH + "?probe=a%00b", body, airbnbHeaders("not-our-secret", now(), body));
+        assertRejected(response, 401, "does not match", "HMNULQS001");
+        assertThat(jdbc.queryForObject("select headers->>'probe' from webhook_log where id > ?", String.class, lastLogId))
+                .as("the query parameter is kept, without the NUL").isEqualTo("a\uFFFDb");
+    }
+
+    @Test
+    void aSignedDeliveryWhoseQueryStringCarriesAnEncodedNulIsAcceptedNot503() {
+        byte[] body = reservation("HMNULQS002");
+        HttpResponse<String> response = api.postRaw(AIRBNB_PATH + "?probe=%00", body, airbnbHeaders(AIRBNB_NEW, now(), body));
+        assertThat(response.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aPathWithAnEncodedNulIsRefusedBeforeAnyPlatformAndNothingIsStored() {
+        // the servlet container refuses a path that decodes to a NUL (400) before Spring or Camel sees it: there is
+        // no platform to log it under ("air\0bnb" is none, and the platform column could not hold it), and an unknown
+        // platform is not a channel's delivery (404, not stored) in any case. What matters: once, never 503.
+        HttpResponse<String> response = api.postRaw("/api/v1/webhooks/air%00bnb", reservation("HMNULPATH1"),
+                Map.of("Content-Type", "application/json"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where id > ?", Integer.class, lastLogId)).isZero();
+    }
+
+    @Test
     void acceptedWebhookIsCommittedBeforeTheAnswerWithItsExactBytes() {
         byte[] body = reservation("HMBYTES001");
         HttpResponse<String> response = postAirbnb(body, airbnbHeaders(AIRBNB_NEW, now(), body));

@@ -39,6 +39,13 @@ final class Webhooks {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The same notification with the reservation's own version, {@code reservation.updated_at}. */
+    static byte[] withUpdatedAt(byte[] body, String updatedAt) {
+        return new String(body, StandardCharsets.UTF_8)
+                .replace("\"reservation\": {", "\"reservation\": {\"updated_at\": \"" + updatedAt + "\", ")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] hmac(byte[] key, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
 
 import static io.channelsync.channel.JsonFields.date;
 import static io.channelsync.channel.JsonFields.decimal;
+import static io.channelsync.channel.JsonFields.instant;
 import static io.channelsync.channel.JsonFields.integer;
 import static io.channelsync.channel.JsonFields.text;
 import static io.channelsync.channel.JsonFields.upper;
@@ -25,6 +27,12 @@ import static io.channelsync.channel.JsonFields.upper;
  * SHA-256 of the exact bytes (an identical redelivery is then a duplicate); the type is {@code action}.
  * A reservation action carries the reservation under {@code reservation}; other actions are recorded
  * and nothing is applied.
+ * <p>
+ * The version of the reservation (what orders its events, {@link ChannelReservation#eventTime()}) is the
+ * reservation's own {@code updated_at} when it carries one, else the signed time of the delivery. The
+ * signed time is when the delivery was signed, not when the reservation changed: a channel's retry of an
+ * old event is signed afresh, so only {@code updated_at} keeps a retried acceptance from overtaking the
+ * cancellation that followed it.
  */
 @Component
 public class AirbnbWebhookEvents implements InboundEvents {
@@ -68,7 +76,13 @@ public class AirbnbWebhookEvents implements InboundEvents {
         return Changes.store(List.of(new ChannelReservation(AirbnbConnector.PLATFORM, text(r, "confirmation_code"),
                 text(r, "listing_id"), null, date(r, "start_date"), date(r, "end_date"), status, guest.isEmpty() ? null : guest,
                 integer(r, "number_of_guests"), decimal(r, "expected_payout_amount_accurate"), upper(text(r, "host_currency")),
-                event.eventTime())), note);
+                version(r, event))), note);
+    }
+
+    /** The reservation's {@code updated_at}, else the signed time of the delivery. */
+    static Instant version(JsonNode reservation, InboundEvent event) {
+        Instant updated = instant(reservation, "updated_at");
+        return updated != null ? updated : event.eventTime();
     }
 
     static String sha256(byte[] body) {

@@ -28,7 +28,8 @@ import java.util.Optional;
  *       {@code ack-pause} (5 s) has passed since our last acknowledgement to that endpoint, GET it, read every
  *       message ({@link OtaReservations}).</li>
  *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore});
- *       then, only after that commit, acknowledged: success, or failed WITH its id when it could not be stored
+ *       then, only after that commit, acknowledged: success (also for one parked for an unmapped room: it is
+ *       durably ours, and applied when the room is mapped), or failed WITH its id when it could not be stored
  *       (Booking.com keeps it queued and returns it at the next GET). An acknowledgement that fails (5xx, timeout)
  *       is retried with exponential backoff ({@code ack-retries}, {@code ack-retry-delay}); if it never goes
  *       through, the message stays queued at Booking.com and the next poll deduplicates and acknowledges it.</li>

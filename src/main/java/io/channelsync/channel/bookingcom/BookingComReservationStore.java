@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.sync.SyncJobs;
 import io.channelsync.webhook.ChannelBookings;
+import io.channelsync.webhook.UnmappedEvents;
 import io.channelsync.webhook.WebhookLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,14 @@ import java.util.Optional;
  * (one per room, see {@link OtaReservations.Reservation#bookings()}), and the availability sync jobs of the
  * property's other channels. The caller acknowledges to Booking.com only after this has committed.
  * <p>
- * Deduplication, as for webhooks, by event id: a message already {@code processed} is not applied again (it was
- * committed but its acknowledgement was lost: the caller acknowledges it now); a message that {@code failed}
- * (no mapping yet, unusable) is applied once more, since Booking.com only re-sends what we acknowledged as failed.
+ * A reservation for a hotel room no mapping names yet is PARKED (issue 11.2): the row is {@code unmapped}, committed,
+ * and only then acknowledged as a success (Booking.com may drop it: it is durably ours), an alert is raised, and it
+ * is applied when the room is mapped ({@link UnmappedEvents}; {@link BookingComWebhookEvents} reads its XML again).
+ * <p>
+ * Deduplication, as for webhooks, by event id: a message already {@code processed}, or parked ({@code unmapped}, or
+ * released and {@code queued}), is not applied again (it was committed but its acknowledgement was lost: the caller
+ * acknowledges it now); a message that {@code failed} (unusable) is applied once more, since Booking.com only
+ * re-sends what we acknowledged as failed.
  * An older version never overwrites a newer one ({@link ChannelBookings#upsert}: version, then arrival).
  */
 @Component
@@ -37,20 +43,29 @@ public class BookingComReservationStore {
     static final String PLATFORM = "booking_com";
 
     /**
-     * @param error     why the message could not be stored (acknowledged as failed), or null
-     * @param duplicate the message was already processed by an earlier poll
+     * @param error     why the message could not be stored (acknowledged as failed), or null (stored or parked: success)
+     * @param duplicate the message was already stored (processed or parked) by an earlier poll
+     * @param parked    the message is parked for an unmapped room by this poll (its alert is raised after the commit), or null
      */
-    public record Outcome(long webhookLogId, String error, boolean duplicate) {
+    public record Outcome(long webhookLogId, String error, boolean duplicate, UnmappedEvents.Parked parked) {
+        Outcome(long webhookLogId, String error, boolean duplicate) {
+            this(webhookLogId, error, duplicate, null);
+        }
     }
+
+    /** Statuses of a row that holds the message durably: acknowledged as a success, never applied again by the poll. */
+    private static final java.util.Set<String> HELD = java.util.Set.of("processed", "unmapped", "queued", "received");
 
     private final WebhookLog webhookLog;
     private final ChannelBookings bookings;
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
+    private final UnmappedEvents unmapped;
 
     public BookingComReservationStore(WebhookLog webhookLog, ChannelBookings bookings, SyncJobs syncJobs,
-                                      TransactionTemplate tx, ObjectMapper json) {
+                                      TransactionTemplate tx, ObjectMapper json, UnmappedEvents unmapped) {
+        this.unmapped = unmapped;
         this.webhookLog = webhookLog;
         this.bookings = bookings;
         this.syncJobs = syncJobs;
@@ -58,18 +73,18 @@ public class BookingComReservationStore {
         this.json = json;
     }
 
-    /** Stores and applies the message; a database failure throws (everything rolled back). */
+    /** Stores and applies (or parks) the message; a database failure throws (everything rolled back). */
     public Outcome store(OtaReservations.Reservation r) {
-        return tx.execute(status -> {
+        Outcome outcome = tx.execute(status -> {
             Optional<Long> inserted = webhookLog.insertPolled(delivery(r));
             if (inserted.isPresent()) {
                 return apply(inserted.get(), r);
             }
             WebhookLog.Logged logged = webhookLog.lockLive(PLATFORM, r.eventId()).orElseThrow(
                     () -> new IllegalStateException("event " + r.eventId() + " neither inserted nor found"));
-            if ("processed".equals(logged.status())) {
-                log.info("Booking.com reservation {} ({}) was already stored (webhook_log {}): not applied again",
-                        r.reservationId(), r.eventId(), logged.id());
+            if (HELD.contains(logged.status())) {
+                log.info("Booking.com reservation {} ({}) is already held (webhook_log {}, {}): not applied again",
+                        r.reservationId(), r.eventId(), logged.id(), logged.status());
                 return new Outcome(logged.id(), null, true);
             }
             if ("failed".equals(logged.status()) && webhookLog.reopenFailed(logged.id())) {
@@ -78,10 +93,15 @@ public class BookingComReservationStore {
             }
             return new Outcome(logged.id(), "event " + r.eventId() + " is " + logged.status(), false);
         });
+        if (outcome != null && outcome.parked() != null) {
+            unmapped.alert(outcome.parked()); // after the commit: an alert may call out over HTTP
+        }
+        return outcome;
     }
 
     private Outcome apply(long id, OtaReservations.Reservation r) {
         List<String> problems = new ArrayList<>();
+        List<ChannelReservation> withoutMapping = new ArrayList<>();
         int changed = 0;
         if (r.reservationId() == null) {
             problems.add("reservation without HotelReservationID@ResID_Value");
@@ -92,7 +112,7 @@ public class BookingComReservationStore {
         }
         if (problems.isEmpty()) {
             for (ChannelReservation booking : r.bookings()) {
-                String problem = storeBooking(booking, id);
+                String problem = storeBooking(booking, id, withoutMapping);
                 if (problem == null) {
                     changed++;
                 } else if (!problem.isEmpty()) {
@@ -105,19 +125,26 @@ public class BookingComReservationStore {
             return new Outcome(id, null, false);
         }
         String error = String.join("; ", problems);
+        if (!withoutMapping.isEmpty()) {
+            // parked: durably ours, so acknowledged as a success after the commit; applied when the room is mapped
+            UnmappedEvents.Parked parked = unmapped.park(id, PLATFORM, r.eventId(), withoutMapping.get(0), error);
+            log.warn("Booking.com reservation {} ({}, webhook_log {}) parked as unmapped: {}", r.reservationId(), r.eventId(), id, error);
+            return new Outcome(id, null, false, parked);
+        }
         webhookLog.markFailed(id, error);
         log.warn("Booking.com reservation {} ({}, webhook_log {}) could not be stored: {}", r.reservationId(), r.eventId(), id, error);
         return new Outcome(id, error, false);
     }
 
     /** @return null if the booking changed, "" if a version as new is already stored, otherwise the problem */
-    private String storeBooking(ChannelReservation b, long webhookLogId) {
+    private String storeBooking(ChannelReservation b, long webhookLogId, List<ChannelReservation> withoutMapping) {
         String problem = b.problem();
         if (problem != null) {
             return "invalid reservation: " + problem;
         }
         Optional<ChannelBookings.Mapping> mapping = bookings.mapping(PLATFORM, b.listingId(), b.roomId());
         if (mapping.isEmpty()) {
+            withoutMapping.add(b);
             return "no mapping for hotel " + b.listingId() + " room " + b.roomId();
         }
         ChannelBookings.Stay before = bookings.lockStored(PLATFORM, b.reservationCode()).orElse(null);

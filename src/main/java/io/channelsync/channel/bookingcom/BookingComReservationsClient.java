@@ -86,7 +86,7 @@ public class BookingComReservationsClient implements ReservationPages {
         List<Map<String, Object>> rows = sql.queryForList("""
                 select id, event_type, raw_body from webhook_log
                 where platform = 'booking_com' and event_type in ('OTA_HotelResNotif', 'OTA_HotelResModifyNotif')
-                  and status in ('processed', 'failed') and payload->>'hotel_id' = :hotel
+                  and status in ('processed', 'failed', 'unmapped') and payload->>'hotel_id' = :hotel
                 order by id""", new MapSqlParameterSource("hotel", hotelId));
         for (Map<String, Object> row : rows) {
             OtaReservations.Kind kind = "OTA_HotelResNotif".equals(row.get("event_type")) ? OtaReservations.Kind.NEW : OtaReservations.Kind.MODIFIED;
@@ -101,7 +101,9 @@ public class BookingComReservationsClient implements ReservationPages {
         Instant version = r.versionTime() == null ? Instant.EPOCH : r.versionTime();
         for (ChannelReservation b : r.bookings()) {
             Versioned held = newest.get(b.reservationCode());
-            if (held == null || held.version().isBefore(version) || (held.version().equals(version) && held.arrival() <= arrival)) {
+            // as ChannelBookings.upsert: arrival breaks ties, but a cancellation of the same version is final
+            if (held == null || held.version().isBefore(version) || (held.version().equals(version) && held.arrival() <= arrival
+                    && (held.booking().active() || !b.active()))) {
                 newest.put(b.reservationCode(), new Versioned(b, version, arrival));
             }
         }

@@ -22,7 +22,8 @@ import static io.channelsync.channel.JsonFields.upper;
  * A CNS notification ({@link CnsNotifications}) asks for a poll or raises an alert. Through a
  * {@code standard-webhooks} relay: a notification that carries the reservation itself is applied
  * directly; a reservation alert asks for a poll of Booking.com's queue ({@link BookingComReservationPoller});
- * other types are recorded only.
+ * other types are recorded only. A polled reservation message ({@link BookingComReservationStore}) is applied
+ * through here only when it was parked for an unmapped room and released: from its stored XML.
  */
 @Component
 public class BookingComWebhookEvents implements InboundEvents {
@@ -45,6 +46,16 @@ public class BookingComWebhookEvents implements InboundEvents {
 
     @Override
     public Changes apply(InboundEvent event) throws IOException {
+        OtaReservations.Kind polled = OtaReservations.Kind.ofEndpoint(event.eventType());
+        if (polled != null) {
+            // a polled reservation message that was parked for an unmapped room, released once the room was mapped:
+            // read again from its stored XML element (it was acknowledged to Booking.com when it was parked)
+            List<OtaReservations.Reservation> messages = OtaReservations.read(polled, event.rawBody());
+            if (messages.size() != 1) {
+                throw new IOException("stored " + polled.endpoint + " message " + event.eventId() + " holds " + messages.size() + " reservations");
+            }
+            return Changes.store(messages.get(0).bookings(), polled.endpoint + ": applied after its room was mapped");
+        }
         JsonNode body = event.payload();
         if (CnsNotifications.isNotification(body)) {
             // a poll for reservation types, an alert for the others, once the row is committed

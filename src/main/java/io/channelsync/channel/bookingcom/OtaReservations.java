@@ -62,6 +62,16 @@ public final class OtaReservations {
             this.endpoint = endpoint;
             this.element = element;
         }
+
+        /** The kind whose endpoint this is (a polled message's {@code webhook_log.event_type}), or null. */
+        public static Kind ofEndpoint(String endpoint) {
+            for (Kind kind : values()) {
+                if (kind.endpoint.equals(endpoint)) {
+                    return kind;
+                }
+            }
+            return null;
+        }
     }
 
     /** One room of a reservation. */

@@ -32,6 +32,7 @@ class BookingComPollTest extends IntegrationTest {
     static final String EMPTY_MODIFY = "<OTA_HotelResModifyNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelResModifies/></OTA_HotelResModifyNotifRQ>";
 
     private UUID agency;
+    private String agencyKey;
     private UUID property;
     private UUID airbnbMapping;
     private String listing;
@@ -41,7 +42,9 @@ class BookingComPollTest extends IntegrationTest {
 
     @BeforeEach
     void propertyOnBothChannels() {
-        agency = data.agency().id();
+        TestData.Agency holder = data.agency();
+        agency = holder.id();
+        agencyKey = holder.apiKey();
         property = data.property(agency);
         listing = TestData.uniqueListingId();
         hotel = TestData.uniqueListingId();
@@ -196,24 +199,60 @@ class BookingComPollTest extends IntegrationTest {
     }
 
     @Test
-    void aReservationThatCannotBeStoredIsAcknowledgedAsFailedWithItsIdAndStoredOnceItsRoomIsMapped() throws IOException {
+    void aCancellationStaysCancelledWhenTheNewReservationMessageOfTheSameVersionIsPolledAfterIt() throws IOException {
+        // Booking.com may hand out the new-reservation message after the cancellation (it was not acknowledged yet).
+        // Without LastModifyDateTime the cancellation's version is the reservation date, the same as the new
+        // reservation's: arrival would decide, and the later (older) message would bring the booking back.
+        queue(MODIFY, fixture("cancelled-reservation.xml").replace(" LastModifyDateTime=\"2026-11-29T08:29:41\"", ""));
+        poll();
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+
+        queue(MODIFY, EMPTY_MODIFY);
+        queue(NEW, fixture("new-reservation.xml"));
+        poll();
+
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+        assertThat(airbnbJobs()).as("the stale message closes no nights").isEqualTo(1);
+        assertThat(acks(NEW, "<Success/>")).as("an older version is processed, not an error").isEqualTo(1);
+    }
+
+    @Test
+    void aReservationForAnUnmappedRoomIsParkedAcknowledgedAsSuccessAfterItsCommitAndAppliedWhenTheRoomIsMapped() throws Exception {
         String unmappedRoom = TestData.uniqueListingId();
         queue(NEW, fixture("new-reservation.xml").replace("RoomTypeCode=\"" + room + "\"", "RoomTypeCode=\"" + unmappedRoom + "\""));
 
         poll();
 
-        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Errors>"))
-                .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")).withRequestBody(notContaining("<Success/>")));
-        assertThat(jdbc.queryForObject("select error from webhook_log where platform = 'booking_com' and event_id = ?", String.class,
-                reservation + "@2026-11-27T09:14:40")).contains("no mapping for hotel " + hotel + " room " + unmappedRoom);
-
-        // kept queued by Booking.com: once the room is mapped, the next poll stores and acknowledges it
-        data.bookingComMapping(agency, data.property(agency), hotel, unmappedRoom);
-        poll();
-
-        assertThat(booking(reservation)).containsEntry("status", "confirmed");
+        // parked durably, then acknowledged as a success (Booking.com may drop it: it is ours), and an alert raised
+        Map<String, Object> row = jdbc.queryForMap("select id, status, error, unmapped_listing_id, unmapped_room_id from webhook_log "
+                + "where platform = 'booking_com' and event_id = ?", reservation + "@2026-11-27T09:14:40");
+        assertThat(row).containsEntry("status", "unmapped").containsEntry("unmapped_listing_id", hotel)
+                .containsEntry("unmapped_room_id", unmappedRoom);
+        assertThat((String) row.get("error")).contains("no mapping for hotel " + hotel + " room " + unmappedRoom);
         CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Success/>"))
                 .withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
+        CHANNELS.verify(0, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("<Errors>")));
+        assertThat(jdbc.queryForObject("select acknowledged_at is not null from booking_com_reservation_messages where reservation_id = ?",
+                Boolean.class, reservation)).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from alerts where kind = 'reservation_unmapped' and payload->>'webhook_log_id' = ?",
+                Integer.class, row.get("id").toString())).isEqualTo(1);
+        // listed for the agency whose connection holds the hotel, not for another agency
+        String listing = "/api/v1/unmapped-events?platform=booking_com&listing_id=" + hotel;
+        assertThat(api.get(listing, agencyKey).body()).contains("\"id\":" + row.get("id")).contains("\"room_id\":\"" + unmappedRoom + "\"");
+        assertThat(api.get(listing, data.agency().apiKey()).body()).contains("\"items\":[]");
+        assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, reservation)).isZero();
+
+        // the room is mapped: applied from its stored XML, with no further poll or acknowledgement
+        UUID secondProperty = data.property(agency);
+        data.bookingComMapping(agency, secondProperty, hotel, unmappedRoom);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(
+                jdbc.queryForObject("select status from webhook_log where id = ?", String.class, row.get("id"))));
+        assertThat(booking(reservation)).containsEntry("status", "confirmed").containsEntry("check_in", "2026-12-10")
+                .containsEntry("check_out", "2026-12-13").containsEntry("guest_name", "Marta Okafor");
+        assertThat(jdbc.queryForObject("select property_id from bookings where platform = 'booking_com' and reservation_code = ?",
+                UUID.class, reservation)).isEqualTo(secondProperty);
+        CHANNELS.verify(1, postRequestedFor(urlEqualTo(NEW)).withRequestBody(containing("ResID_Value=\"" + reservation + "\"")));
     }
 
     @Test
