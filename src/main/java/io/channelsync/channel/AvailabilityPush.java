@@ -8,12 +8,12 @@ import java.util.List;
 public interface AvailabilityPush {
 
     /**
-     * @param roomId the mapping's room, null when the channel has none
-     * @param days   the PMS calendar, in date order, never empty
+     * @param listing what the mapping names on the channel (listing, room, rate plan)
+     * @param days    the PMS calendar, in date order, never empty
      * @return the HTTP status the channel answered (2xx)
      * @throws IOException         the channel could not be reached, or answered an error
      *                             ({@link ChannelCallException}; 5xx and 429 are transient)
      * @throws RuntimeException    a mapping the channel cannot take: permanent, never retried
      */
-    int push(String listingId, String roomId, List<CalendarDay> days) throws IOException;
+    int push(MappedListing listing, List<CalendarDay> days) throws IOException;
 }

@@ -1,5 +1,7 @@
 package io.channelsync.channel;
 
+import io.channelsync.api.ApiException;
+
 import java.util.Optional;
 
 /**
@@ -27,6 +29,17 @@ public interface ChannelConnector {
 
     /** Whether a mapping's listing (and room) ids can be right for this channel. */
     ListingIdRules listingIds();
+
+    /**
+     * Whether a mapping's {@code rate_plan_id} (null when absent) can be right for this channel. By
+     * default the channel has no rate plans: a rate plan id is refused, 422 {@code not_allowed}.
+     */
+    default void checkRatePlanId(String ratePlanId) {
+        if (ratePlanId != null) {
+            throw ApiException.invalidField("rate_plan_id", "not_allowed",
+                    platform() + " has no rate plans; leave rate_plan_id out for " + platform() + " mappings");
+        }
+    }
 
     /**
      * The channel's part of channel connections ({@code /api/v1/channel-connections}): which account

@@ -9,6 +9,6 @@ import java.util.UUID;
  * deleted (soft delete): it no longer syncs, but its row, and the sync logs pointing at it, stay.
  */
 public record ChannelMapping(UUID id, UUID agencyId, UUID propertyId, String platform, String listingId,
-                             String roomId, UUID connectionId, boolean syncEnabled, OffsetDateTime createdAt,
+                             String roomId, String ratePlanId, UUID connectionId, boolean syncEnabled, OffsetDateTime createdAt,
                              OffsetDateTime updatedAt, OffsetDateTime deletedAt) {
 }

@@ -26,10 +26,10 @@ public class ChannelMappings {
     static final String PLATFORM_LISTING_KEY = "channel_mappings_platform_listing_key";
 
     private static final String COLUMNS =
-            "id, agency_id, property_id, platform, listing_id, room_id, connection_id, sync_enabled, created_at, updated_at, deleted_at";
+            "id, agency_id, property_id, platform, listing_id, room_id, rate_plan_id, connection_id, sync_enabled, created_at, updated_at, deleted_at";
     private static final RowMapper<ChannelMapping> ROW = (rs, i) -> new ChannelMapping(rs.getObject("id", UUID.class),
             rs.getObject("agency_id", UUID.class), rs.getObject("property_id", UUID.class), rs.getString("platform"),
-            rs.getString("listing_id"), rs.getString("room_id"), rs.getObject("connection_id", UUID.class), rs.getBoolean("sync_enabled"),
+            rs.getString("listing_id"), rs.getString("room_id"), rs.getString("rate_plan_id"), rs.getObject("connection_id", UUID.class), rs.getBoolean("sync_enabled"),
             rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
             rs.getObject("deleted_at", OffsetDateTime.class));
 
@@ -68,8 +68,8 @@ public class ChannelMappings {
         var params = values(request).addValue("agency", agencyId);
         try {
             return sql.queryForObject("""
-                    insert into channel_mappings (agency_id, property_id, platform, listing_id, room_id, connection_id, sync_enabled)
-                    values (:agency, :property, :platform, :listing, :room, :connection, :enabled)
+                    insert into channel_mappings (agency_id, property_id, platform, listing_id, room_id, rate_plan_id, connection_id, sync_enabled)
+                    values (:agency, :property, :platform, :listing, :room, :ratePlan, :connection, :enabled)
                     returning\s""" + COLUMNS, params, ROW);
         } catch (DuplicateKeyException e) {
             throw conflict(e, request);
@@ -82,7 +82,7 @@ public class ChannelMappings {
         try {
             return sql.query("""
                     update channel_mappings
-                       set property_id = :property, platform = :platform, listing_id = :listing, room_id = :room,
+                       set property_id = :property, platform = :platform, listing_id = :listing, room_id = :room, rate_plan_id = :ratePlan,
                            connection_id = :connection, sync_enabled = :enabled, updated_at = now()
                      where id = :id and agency_id = :agency and deleted_at is null
                     returning\s""" + COLUMNS, params, ROW).stream().findFirst();
@@ -145,6 +145,7 @@ public class ChannelMappings {
                 .addValue("platform", request.platform())
                 .addValue("listing", request.listingId())
                 .addValue("room", request.roomId(), Types.VARCHAR)
+                .addValue("ratePlan", request.ratePlanId(), Types.VARCHAR)
                 .addValue("connection", request.connectionId(), Types.OTHER)
                 .addValue("enabled", request.syncEnabledOrDefault());
     }

@@ -1,6 +1,7 @@
 package io.channelsync.mapping;
 
 import io.channelsync.api.ApiException;
+import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.Channels;
 import io.channelsync.channel.ListingIdRules;
 import org.springframework.stereotype.Component;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * Decides whether a mapping's channel ids can be right for its platform; a wrong id would push a
  * calendar to someone else's listing. The platform must be a registered channel
- * ({@code unknown_platform}); the ids are then checked by that channel's {@link ListingIdRules}.
+ * ({@code unknown_platform}); the ids are then checked by that channel's {@link ListingIdRules}, and the
+ * rate plan id by {@link ChannelConnector#checkRatePlanId}.
  * Each refusal is a 422 naming the field and the rule.
  */
 @Component
@@ -27,8 +29,10 @@ public class ListingIdValidator {
      * @throws ApiException 422 for the first rule the request breaks
      */
     public List<ListingIdRules.Warning> check(MappingRequest request) {
-        return channels.find(checkPlatform(request.platform())).orElseThrow()
-                .listingIds().check(request.listingId(), request.roomId());
+        ChannelConnector connector = channels.find(checkPlatform(request.platform())).orElseThrow();
+        List<ListingIdRules.Warning> warnings = connector.listingIds().check(request.listingId(), request.roomId());
+        connector.checkRatePlanId(request.ratePlanId());
+        return warnings;
     }
 
     /** @return the platform, if it is a registered channel; 422 {@code unknown_platform} otherwise */

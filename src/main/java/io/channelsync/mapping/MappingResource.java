@@ -111,6 +111,7 @@ public class MappingResource {
         merged.put("platform", existing.platform());
         merged.put("listing_id", existing.listingId());
         merged.put("room_id", existing.roomId());
+        merged.put("rate_plan_id", existing.ratePlanId());
         merged.put("sync_enabled", existing.syncEnabled());
         merged.setAll(patch);
         update(exchange, caller, existing, requests.convert(merged, MappingRequest.class));

@@ -4,6 +4,7 @@ import io.channelsync.channel.CalendarDay;
 import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.ChannelFailures;
 import io.channelsync.channel.Channels;
+import io.channelsync.channel.MappedListing;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,7 +120,7 @@ public class SyncJobWorker {
 
     private int pushOnce(long jobId) throws Exception {
         Map<String, Object> job = sql.queryForList("""
-                select m.platform, m.listing_id, m.room_id, m.sync_enabled, m.deleted_at, m.property_id,
+                select m.platform, m.listing_id, m.room_id, m.rate_plan_id, m.sync_enabled, m.deleted_at, m.property_id,
                        s.payload ->> 'from' as day_from, s.payload ->> 'to' as day_to
                 from sync_logs s join channel_mappings m on m.id = s.mapping_id and m.agency_id = s.agency_id
                 where s.id = :id""", new MapSqlParameterSource("id", jobId)).stream().findFirst()
@@ -134,14 +135,14 @@ public class SyncJobWorker {
         }
         List<CalendarDay> days = calendar(job.get("property_id"), from, to);
         String platform = (String) job.get("platform");
-        String listing = (String) job.get("listing_id");
         ChannelConnector connector = channels.find(platform)
                 .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
         if (days.isEmpty()) {
             log.info("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
             return 204;
         }
-        return connector.availability().push(listing, (String) job.get("room_id"), days);
+        return connector.availability().push(new MappedListing((String) job.get("listing_id"), (String) job.get("room_id"),
+                (String) job.get("rate_plan_id")), days);
     }
 
     /**

@@ -42,6 +42,9 @@ public final class ChannelSyncDemo {
     private final List<String> failures = new ArrayList<>();
     private int step;
 
+    /** The Booking.com rate plan the demo's mapping names (RatePlanCode of its minimum stay). */
+    private static final String RATE_PLAN = "5012001";
+
     // what the demo creates
     private String agencyKey;
     private String property;
@@ -118,8 +121,9 @@ public final class ChannelSyncDemo {
         require(booking.status == 201, "connected Booking.com hotel " + hotel);
         require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"connection_id\": \"%s\", \"listing_id\": \"%s\"}"
                 .formatted(property, str(airbnb.json(), "id"), listing)).status == 201, "mapped to Airbnb listing " + listing + " (Airbnb confirmed the host owns it)");
-        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"connection_id\": \"%s\", \"listing_id\": \"%s\", \"room_id\": \"%s\"}"
-                .formatted(property, str(booking.json(), "id"), hotel, room)).status == 201, "mapped to Booking.com hotel " + hotel + ", room " + room);
+        require(post("/api/v1/channel-mappings", agencyKey, "{\"property_id\": \"%s\", \"connection_id\": \"%s\", \"listing_id\": \"%s\", \"room_id\": \"%s\", \"rate_plan_id\": \"%s\"}"
+                .formatted(property, str(booking.json(), "id"), hotel, room, RATE_PLAN)).status == 201,
+                "mapped to Booking.com hotel " + hotel + ", room " + room + ", rate plan " + RATE_PLAN);
 
         StringBuilder days = new StringBuilder();
         for (int i = 0; i < 60; i++) {
@@ -130,7 +134,9 @@ public final class ChannelSyncDemo {
         awaitJobs("succeeded", 2, "the calendar was pushed to both channels");
         require(sandboxSaw("airbnb", "/v2/calendars/" + listing + "/", "\"availability\""),
                 "Airbnb's sandbox received the calendar (PUT /v2/calendars/" + listing + "/{start}/{end}, with the host's OAuth token)");
-        require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "HotelCode=\"" + hotel + "\""), "Booking.com's sandbox received OTA_HotelAvailNotif for hotel " + hotel);
+        require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "InvTypeCode=\"" + room + "\""), "Booking.com's sandbox received OTA_HotelAvailNotif for room " + room);
+        require(sandboxSaw("booking_com", "/hotels/ota/OTA_HotelAvailNotif", "RatePlanCode=\"" + RATE_PLAN + "\""),
+                "the minimum stay went as SetMinLOS for rate plan " + RATE_PLAN);
     }
 
     private String airbnbCode;
@@ -226,8 +232,8 @@ public final class ChannelSyncDemo {
 
     private void retryAndDeadLetter() {
         title("Booking.com's API goes down: retries with backoff, then a dead letter, then a requeue");
-        require(put("/sandbox/faults", null, "{\"status_by_key\": {\"%s\": 503}}".formatted(hotel)).status == 200,
-                "the sandbox answers 503 for hotel " + hotel + " from now on");
+        require(put("/sandbox/faults", null, "{\"status_by_key\": {\"%s\": 503}}".formatted(room)).status == 200,
+                "the sandbox answers 503 for room " + room + " from now on");
         Response trigger = post("/api/v1/sync/availability", agencyKey, "{\"property_id\": \"%s\", \"platforms\": [\"booking_com\"]}".formatted(property));
         require(trigger.status == 202, "an operator asks for a Booking.com sync (202)");
         String job = String.valueOf(((List<?>) trigger.json().get("job_ids")).get(0));

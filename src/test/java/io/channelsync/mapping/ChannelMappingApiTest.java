@@ -144,6 +144,39 @@ class ChannelMappingApiTest extends IntegrationTest {
     }
 
     @Test
+    void aBookingComRatePlanIdIsStoredReturnedAndPatchable() throws Exception {
+        var agency = data.agency();
+        String hotel = TestData.uniqueListingId().substring(0, 9);
+        UUID connection = data.bookingComConnection(agency.id(), hotel);
+        var created = api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "connection_id": "%s", "listing_id": "%s", "room_id": "%s01", "rate_plan_id": "5012001"}"""
+                .formatted(data.property(agency.id()), connection, hotel, hotel));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).path("id").asText();
+        assertThat(JSON.readTree(created.body()).path("rate_plan_id").asText()).isEqualTo("5012001");
+        assertThat(jdbc.queryForObject("select rate_plan_id from channel_mappings where id = ?::uuid", String.class, id)).isEqualTo("5012001");
+
+        // a PATCH that does not name it keeps it; one that sets it to null removes it
+        var renamed = api.patch(MAPPINGS + "/" + id, agency.apiKey(), "{\"sync_enabled\": false}");
+        assertThat(JSON.readTree(renamed.body()).path("rate_plan_id").asText()).as(renamed.body()).isEqualTo("5012001");
+        var cleared = api.patch(MAPPINGS + "/" + id, agency.apiKey(), "{\"rate_plan_id\": null}");
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("select rate_plan_id from channel_mappings where id = ?::uuid", String.class, id)).isNull();
+    }
+
+    @Test
+    void aRatePlanIdIsRefusedWhenItIsNotDigitsOrTheChannelHasNoRatePlans() throws Exception {
+        var agency = data.agency();
+        UUID property = data.property(agency.id());
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "platform": "booking_com", "listing_id": "1234567", "room_id": "123456701", "rate_plan_id": "BAR-1"}"""
+                .formatted(property)), "rate_plan_id", "digits_only");
+        assertValidationError(api.post(MAPPINGS, agency.apiKey(), """
+                {"property_id": "%s", "platform": "airbnb", "listing_id": "%s", "rate_plan_id": "5012001"}"""
+                .formatted(property, TestData.uniqueListingId())), "rate_plan_id", "not_allowed");
+    }
+
+    @Test
     void aBookingComRoomIdStartingWithTheHotelIdIsAcceptedWithoutWarning() throws Exception {
         var agency = data.agency();
         String hotel = TestData.uniqueListingId().substring(0, 9);

@@ -27,6 +27,7 @@ class BookingComAvailabilityTest extends SyncTestSupport {
     @Test
     void availabilityIsPushedAsOtaHotelAvailNotifWithFoldedRangesAndARenewedTokenAfterA401() throws Exception {
         Fixture f = bookingFixture();
+        String ratePlan = ratePlan(f);
         CHANNELS.stubFor(post(urlEqualTo(TOKEN)).inScenario("token").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(200).withBody("{\"jwt\": \"old-jwt\"}")).willSetStateTo("second"));
         CHANNELS.stubFor(post(urlEqualTo(TOKEN)).inScenario("token").whenScenarioStateIs("second")
@@ -46,16 +47,38 @@ class BookingComAvailabilityTest extends SyncTestSupport {
                 .withHeader("Authorization", equalTo("Bearer new-jwt"))
                 .withHeader("Accept-Version", equalTo("1.1"))
                 .withHeader("Content-Type", containing("xml"))
-                .withRequestBody(matchingXPath(ns + "[@HotelCode='" + f.listing() + "']"))
-                // DAY1 and DAY1+1 open with min stay 2 fold into one range; DAY1+2 closed is another
-                .withRequestBody(matchingXPath("count(" + ns + "/*[local-name()='AvailStatusMessage'])", equalTo("2")))
+                .withRequestBody(matchingXPath("/*[local-name()='OTA_HotelAvailNotifRQ'][@Version='1.005'][@Target='Test']"))
+                // DAY1 and DAY1+1 open with min stay 2 fold into one range; DAY1+2 closed is another: each range is
+                // one room-level inventory message and one room-rate message with the minimum stay
+                .withRequestBody(matchingXPath("count(" + ns + "/*[local-name()='AvailStatusMessage'])", equalTo("4")))
                 .withRequestBody(matchingXPath(ns + "/*[local-name()='AvailStatusMessage'][@BookingLimit='1']/*[local-name()='StatusApplicationControl']"
-                        + "[@Start='" + DAY1 + "'][@End='" + DAY1.plusDays(1) + "'][@InvTypeCode='" + f.room() + "']"))
+                        + "[@Start='" + DAY1 + "'][@End='" + DAY1.plusDays(1) + "'][@InvTypeCode='" + f.room() + "'][not(@RatePlanCode)]"))
                 .withRequestBody(matchingXPath(ns + "/*[local-name()='AvailStatusMessage'][@BookingLimit='0']/*[local-name()='StatusApplicationControl']"
                         + "[@Start='" + DAY1.plusDays(2) + "'][@End='" + DAY1.plusDays(2) + "']"))
-                .withRequestBody(matchingXPath(ns + "//*[local-name()='LengthOfStay'][@MinMaxMessageType='SetMinLOS'][@Time='2']")));
+                .withRequestBody(matchingXPath(ns + "/*[local-name()='AvailStatusMessage'][not(@BookingLimit)]"
+                        + "[*[local-name()='StatusApplicationControl'][@Start='" + DAY1 + "'][@InvTypeCode='" + f.room() + "'][@RatePlanCode='" + ratePlan + "']]"
+                        + "/*[local-name()='LengthsOfStay']/*[local-name()='LengthOfStay'][@MinMaxMessageType='SetMinLOS'][@Time='2']")));
         // the 401 made one call with the stale token and one with the renewed token: one attempt, no retry
         assertThat(outcomes(job)).containsExactly("succeeded");
+    }
+
+    @Test
+    void aMappingWithoutARatePlanSendsTheRoomInventoryButNoMinimumStay() throws Exception {
+        Fixture f = bookingFixture();
+        CHANNELS.stubFor(post(urlEqualTo(TOKEN)).willReturn(aResponse().withStatus(200).withBody("{\"jwt\": \"jwt\"}")));
+        CHANNELS.stubFor(post(urlEqualTo(NOTIF)).willReturn(aResponse().withStatus(200)));
+
+        long job = trigger(f);
+        awaitStatus(job, "succeeded", Duration.ofSeconds(10));
+
+        String msg = "/*[local-name()='OTA_HotelAvailNotifRQ']/*[local-name()='AvailStatusMessages']/*[local-name()='AvailStatusMessage']";
+        String room = "[@InvTypeCode='" + f.room() + "']";
+        CHANNELS.verify(postRequestedFor(urlEqualTo(NOTIF))
+                .withRequestBody(matchingXPath(msg + "/*[local-name()='StatusApplicationControl']" + room))
+                .withRequestBody(matchingXPath("count(" + msg + ")", equalTo("2")))
+                .withRequestBody(matchingXPath("count(" + msg + "[not(@BookingLimit)])", equalTo("0")))
+                .withRequestBody(matchingXPath("count(//*[local-name()='LengthsOfStay'])", equalTo("0")))
+                .withRequestBody(matchingXPath("count(//*[@RatePlanCode])", equalTo("0"))));
     }
 
     @Test
@@ -76,4 +99,10 @@ class BookingComAvailabilityTest extends SyncTestSupport {
                 .withRequestBody(matchingXPath(msg + "[@BookingLimit='0']/*[local-name()='StatusApplicationControl'][@Start='" + DAY1 + "'][@End='" + DAY1 + "']")));
     }
 
+    /** Gives the fixture's Booking.com mapping a rate plan of its own. */
+    private String ratePlan(Fixture f) {
+        String ratePlan = Long.toString(System.nanoTime() % 10_000_000);
+        jdbc.update("update channel_mappings set rate_plan_id = ? where id = ?", ratePlan, f.mapping());
+        return ratePlan;
+    }
 }

@@ -61,7 +61,7 @@ public class AirbnbConnector implements ChannelConnector {
 
     @Override
     public AvailabilityPush availability() {
-        return (listingId, roomId, days) -> calendar.pushCalendar(listingId, days);
+        return (listing, days) -> calendar.pushCalendar(listing.listingId(), days);
     }
 
     @Override

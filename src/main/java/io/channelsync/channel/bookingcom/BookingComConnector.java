@@ -24,6 +24,7 @@ public class BookingComConnector implements ChannelConnector {
     public static final String PLATFORM = "booking_com";
     static final int MAX_HOTEL_DIGITS = 19;
     static final int MAX_ROOM_DIGITS = 30;
+    static final int MAX_RATE_PLAN_DIGITS = 30;
 
     private final ListingOwnership ownership;
     private final BookingComAvailabilityClient availability;
@@ -71,13 +72,24 @@ public class BookingComConnector implements ChannelConnector {
         };
     }
 
+    /**
+     * Rate plan id ({@code RatePlanCode}): optional; {@code digits_only}, {@code too_long} (30). Without one,
+     * restrictions Booking.com keeps per room and rate (minimum stay) are not sent.
+     */
+    @Override
+    public void checkRatePlanId(String ratePlanId) {
+        if (ratePlanId != null) {
+            ListingIdRules.digits("rate_plan_id", "Booking.com rate plan id (RatePlanCode)", ratePlanId, MAX_RATE_PLAN_DIGITS, true);
+        }
+    }
+
     @Override
     public AvailabilityPush availability() {
-        return (hotelId, roomId, days) -> {
-            if (roomId == null) {
-                throw new IllegalArgumentException("invalid mapping: a Booking.com mapping of hotel " + hotelId + " has no room_id");
+        return (listing, days) -> {
+            if (listing.roomId() == null) {
+                throw new IllegalArgumentException("invalid mapping: a Booking.com mapping of hotel " + listing.listingId() + " has no room_id");
             }
-            return availability.pushAvailability(hotelId, roomId, days);
+            return availability.pushAvailability(listing, days);
         };
     }
 

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>token exchange: {@code POST /token-based-authentication/exchange} {@code {"client_id", "client_secret"}} ->
  *       {@code {"jwt", "expires_in": 3600}}; 401 without both</li>
- *   <li>availability host: {@code POST /hotels/ota/OTA_HotelAvailNotif} -> {@code OTA_HotelAvailNotifRS} with {@code <Success/>}</li>
+ *   <li>availability host: {@code POST /hotels/ota/OTA_HotelAvailNotif} -> {@code OTA_HotelAvailNotifRS} with {@code <Success/>};
+ *       recorded and faulted by its room id ({@code InvTypeCode}; the documented request names no hotel)</li>
  *   <li>reservations host, the queue semantics: {@code GET /hotels/ota/OTA_HotelResNotif} (resp. {@code OTA_HotelResModifyNotif})
  *       returns every message of that queue not yet acknowledged, at every GET; {@code POST} to the same path with an
  *       {@code ...RS} whose {@code <Success/>} names {@code HotelReservationID@ResID_Value}s removes those; an error
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
 public class BookingComSandbox {
 
     private static final Pattern HOTEL_CODE = Pattern.compile("HotelCode=\"(\\d+)\"");
+    private static final Pattern ROOM_CODE = Pattern.compile("InvTypeCode=\"(\\d+)\"");
     private static final Pattern RES_ID = Pattern.compile("ResID_Value=\"([^\"]+)\"");
     private static final String OTA_NS = "http://www.opentravel.org/OTA/2003/05";
     private static final String CHANNEL = "booking_com";
@@ -71,9 +73,11 @@ public class BookingComSandbox {
     @PostMapping(path = "/hotels/ota/OTA_HotelAvailNotif", produces = MediaType.APPLICATION_XML_VALUE)
     ResponseEntity<String> availability(@RequestHeader(name = "Authorization", required = false) String authorization,
                                         @RequestBody String body) {
-        String hotel = firstMatch(HOTEL_CODE, body);
-        int status = authorized(authorization) ? sandbox.answerFor(hotel, 200) : 401;
-        sandbox.record(CHANNEL, "POST", "/hotels/ota/OTA_HotelAvailNotif", hotel, status, body);
+        // Booking.com's sample names no HotelCode: the message is keyed by its room (InvTypeCode), else a HotelCode
+        String room = firstMatch(ROOM_CODE, body);
+        String key = room != null ? room : firstMatch(HOTEL_CODE, body);
+        int status = authorized(authorization) ? sandbox.answerFor(key, 200) : 401;
+        sandbox.record(CHANNEL, "POST", "/hotels/ota/OTA_HotelAvailNotif", key, status, body);
         return ResponseEntity.status(status).body(otaResponse("OTA_HotelAvailNotifRS", status));
     }
 

@@ -85,8 +85,8 @@ public class VrboConnector implements ChannelConnector {
 
     @Override
     public AvailabilityPush availability() {
-        return (listingId, roomId, days) -> {
-            pushes.add(new Push(listingId, List.copyOf(days)));
+        return (listing, days) -> {
+            pushes.add(new Push(listing.listingId(), List.copyOf(days)));
             return 200;
         };
     }
