@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,12 @@ import java.util.stream.Stream;
  * data directory) needs the password of {@code postgres} (scram-sha-256): a random one generated at
  * initdb and kept in {@value #PASSWORD_FILE} in the data directory (mode 0600). A data directory
  * created by an earlier version with trust auth is moved to the password once, at its next start.
+ * <p>
+ * The server outlives a JVM killed with {@code kill -9} (pg_ctl detaches it). So that a crashed
+ * service comes back with a plain restart, the JVM that started the server is named in
+ * {@value #OWNER_FILE} (pid and start time; removed on a clean stop): a live server whose owner JVM
+ * is gone is an orphan, stopped and started again for this run. A server whose owner is alive (or
+ * unknown) is never touched.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -47,6 +54,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
     /** The superuser's password, in the data directory. */
     public static final String PASSWORD_FILE = "channel-sync.password";
+    /** The JVM that started the running server ("pid start-instant"), in the data directory. */
+    public static final String OWNER_FILE = "channel-sync.owner";
     private static final String HBA = """
             # written by channel-sync: loopback only, password (scram-sha-256) for everyone
             local all all scram-sha-256
@@ -78,7 +87,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             Path binDir = extractBinaries();
             int chosenPort = port > 0 ? port : freePort();
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(directoryFree(key, wipeFirst), binDir, chosenPort);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(directoryFree(key, wipeFirst, binDir), binDir, chosenPort);
             server.boot(wipeFirst, settings, startupTimeout);
             server.users = 1;
             RUNNING.put(key, server);
@@ -92,9 +101,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /**
      * A live server of another process (a second test run in the same checkout, a service already
      * running) is never stopped or wiped: a throw-away test cluster moves to a directory of its own,
-     * a persistent one refuses to start.
+     * a persistent one refuses to start. A live server orphaned by a JVM that died without stopping
+     * it is stopped, so this run starts it again with its own port and settings.
      */
-    private static Path directoryFree(Path dataDir, boolean throwAway) throws IOException {
+    private static Path directoryFree(Path dataDir, boolean throwAway, Path binDir) throws IOException {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return dataDir;
@@ -106,6 +116,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return dataDir; // unreadable: a leftover of a crash, handled in boot()
         }
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            String owner = deadOwner(dataDir);
+            if (owner != null) {
+                log.warn("The embedded PostgreSQL in {} (pid {}) was left running by {}, which is gone (a crash or kill -9):"
+                        + " stopping it and starting it again for this run", dataDir, pid, owner);
+                run(Duration.ofSeconds(60), true, binDir.resolve("bin").resolve("pg_ctl").toString(), "-D", dataDir.toString(),
+                        "stop", "-m", "fast", "-w");
+                Files.deleteIfExists(dataDir.resolve(OWNER_FILE));
+                return dataDir;
+            }
             if (throwAway) {
                 Path own = dataDir.resolveSibling(dataDir.getFileName() + "-" + ProcessHandle.current().pid());
                 log.info("{} is in use by PostgreSQL pid {} (another run); this one uses {}", dataDir, pid, own);
@@ -115,6 +134,35 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     + pid + "): is channel-sync already running? Stop it, or set CHANNEL_SYNC_EMBEDDED_DB_DATA_DIR to another directory.");
         }
         return dataDir;
+    }
+
+    /**
+     * The JVM named in the owner file, described, if it is no longer alive (a pid now used by a
+     * process started at another time counts as gone); null if it is alive or the file is missing
+     * or unreadable (then the server's owner is unknown, and it is left alone).
+     */
+    private static String deadOwner(Path dataDir) {
+        String[] owner;
+        long pid;
+        Instant started;
+        try {
+            owner = Files.readString(dataDir.resolve(OWNER_FILE)).trim().split(" ");
+            pid = Long.parseLong(owner[0]);
+            started = Instant.parse(owner[1]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        boolean alive = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .flatMap(p -> p.info().startInstant())
+                .map(s -> Duration.between(s, started).abs().compareTo(Duration.ofSeconds(1)) < 0)
+                .orElse(false);
+        return alive ? null : "JVM pid " + pid + " (started " + started + ")";
+    }
+
+    /** Names this JVM as the owner of the server it just started. */
+    private static void writeOwner(Path dataDir) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        writePrivate(dataDir.resolve(OWNER_FILE), self.pid() + " " + self.info().startInstant().orElse(Instant.EPOCH));
     }
 
     public int port() {
@@ -180,6 +228,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         run(startupTimeout.plusSeconds(10), true, pgBin("pg_ctl"), "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
                 "-o", String.join(" ", options), "-w", "-t", Long.toString(startupTimeout.toSeconds()), "start");
+        writeOwner(dataDir);
         if (password == null) {
             moveFromTrustToPassword(passwordFile);
         }
@@ -244,6 +293,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         RUNNING.remove(dataDir);
         try {
             run(Duration.ofSeconds(30), false, pgBin("pg_ctl"), "-D", dataDir.toString(), "stop", "-m", "fast", "-w");
+            if (!Files.exists(dataDir.resolve("postmaster.pid"))) { // if it still runs, the next start must see who owns it
+                Files.deleteIfExists(dataDir.resolve(OWNER_FILE));
+            }
             log.info("Embedded PostgreSQL on port {} stopped", port);
         } catch (IOException e) {
             log.warn("Could not stop the embedded PostgreSQL on port {}: {}", port, e.getMessage());
@@ -259,7 +311,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** Runs a PostgreSQL tool, as the unprivileged user when we are root, and fails with its output. */
-    private void run(Duration timeout, boolean mustSucceed, String... command) throws IOException {
+    private static void run(Duration timeout, boolean mustSucceed, String... command) throws IOException {
         List<String> full = new ArrayList<>();
         if (runningAsRoot()) {
             full.addAll(List.of("setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=nogroup", "--clear-groups", "--"));

@@ -160,12 +160,27 @@ public final class ChannelSyncDemo {
 
     private void duplicateAndForgery() {
         title("The channel delivers the same event twice, and someone forges one");
+        Map<String, Object> booked = onlyBooking(airbnbCode);
+        int jobs = jobCount();
+        long seen = lastSandboxSeq();
+        double duplicates = metric("channelsync_webhooks_total", "platform", "airbnb", "outcome", "duplicate");
+        double stored = metric("channelsync_webhooks_total", "platform", "airbnb", "outcome", "received");
         Response again = airbnbWebhook(airbnbBookingBody, airbnbSecret, airbnbBookingTime);
-        require(again.status == 200 && "duplicate".equals(str(again.json(), "status")), "the repeat is answered 200 duplicate and processed no second time");
+        require(again.status == 200 && "duplicate".equals(str(again.json(), "status")), "the repeat is answered 200 duplicate");
+        require(metricReaches(duplicates + 1, "channelsync_webhooks_total", "platform", "airbnb", "outcome", "duplicate")
+                        && metric("channelsync_webhooks_total", "platform", "airbnb", "outcome", "received") == stored + 1,
+                "it is logged once, as a duplicate (/actuator/prometheus: channelsync_webhooks_total{platform=\"airbnb\"} duplicate +1, no second live row)");
+        holds(() -> booked.equals(onlyBooking(airbnbCode)) && jobCount() == jobs && calendarPushesAfter(seen).isEmpty(), Duration.ofSeconds(3),
+                "processed no second time: still one booking " + airbnbCode + ", unchanged (updated_at " + booked.get("updated_at")
+                        + "), no new sync job, no calendar pushed to either channel");
+
         byte[] forged = airbnbReservation("evt-forged-" + shortId(), "reservation_cancellation_confirmation", airbnbCode, day(10), day(13), "cancelled_by_guest");
+        double rejected = metric("channelsync_webhooks_total", "platform", "airbnb", "outcome", "rejected");
         Response refused = airbnbWebhook(forged, "not-the-secret", Instant.now().getEpochSecond());
-        require(refused.status == 401, "a forged cancellation (wrong signature) is refused with 401 and logged as rejected");
-        awaitBooking(airbnbCode, "confirmed", "the booking is untouched by the forgery");
+        require(refused.status == 401, "a forged cancellation (wrong signature) is refused with 401");
+        require(metricReaches(rejected + 1, "channelsync_webhooks_total", "platform", "airbnb", "outcome", "rejected"),
+                "and logged as rejected (channelsync_webhooks_total{platform=\"airbnb\",outcome=\"rejected\"} " + (long) rejected + " -> " + (long) (rejected + 1) + ")");
+        holds(() -> booked.equals(onlyBooking(airbnbCode)), Duration.ofSeconds(1), "the booking is untouched by the forgery");
     }
 
     private void airbnbCancellation() {
@@ -191,9 +206,12 @@ public final class ChannelSyncDemo {
                 "an ACCSEC_PARTNER_PHISHING notification was accepted (202) and is raised as an operator alert");
         byte[] body = ("{\"metadata\": {\"uuid\": \"%s\", \"type\": \"VIRTUAL_CREDIT_CARD_UPDATE\", \"payloadVersion\": \"1.0\"}, \"payload\": {}}")
                 .formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        double rejected = metric("channelsync_webhooks_total", "platform", "booking_com", "outcome", "rejected");
         Response forged = http("POST", "/api/v1/webhooks/booking_com", null, body,
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.Zm9yZ2Vk"));
-        require(forged.status == 401, "a notification with a token we did not issue is refused (401) and logged as rejected");
+        require(forged.status == 401, "a notification with a token we did not issue is refused (401)");
+        require(metricReaches(rejected + 1, "channelsync_webhooks_total", "platform", "booking_com", "outcome", "rejected"),
+                "and logged as rejected (channelsync_webhooks_total{platform=\"booking_com\",outcome=\"rejected\"} " + (long) rejected + " -> " + (long) (rejected + 1) + ")");
         String guess = Base64.getEncoder().encodeToString("someone:a-guess".getBytes(StandardCharsets.UTF_8));
         Response wrongSecret = http("POST", "/api/v1/webhooks/booking_com/token", null, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/x-www-form-urlencoded", "Authorization", "Basic " + guess));
@@ -249,10 +267,20 @@ public final class ChannelSyncDemo {
         }
         say("error: %s", letter.get("exception_message"));
         require(put("/sandbox/faults", null, "{}").status == 200, "Booking.com recovers");
+        long requeued = lastSandboxSeq();
         require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 202, "an operator requeues the dead letter (202)");
         await(() -> "succeeded".equals(str(get("/api/v1/sync/jobs/" + job, agencyKey).json(), "status")), Duration.ofSeconds(30),
                 "the requeued job succeeded");
-        require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 409, "a second requeue is refused (409): nothing is pushed twice");
+        require(!hotelPushesAfter(requeued).isEmpty(), "Booking.com received the calendar of hotel " + hotel + " again (OTA_HotelAvailNotif)");
+        int attempts = ((List<?>) get("/api/v1/sync/jobs/" + job, agencyKey).json().getOrDefault("attempts", List.of())).size();
+        int jobs = jobCount();
+        long seen = lastSandboxSeq();
+        require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 409, "a second requeue is refused (409)");
+        holds(() -> {
+            Map<String, Object> again = get("/api/v1/sync/jobs/" + job, agencyKey).json();
+            return "succeeded".equals(str(again, "status")) && ((List<?>) again.getOrDefault("attempts", List.of())).size() == attempts
+                    && jobCount() == jobs && hotelPushesAfter(seen).isEmpty();
+        }, Duration.ofSeconds(3), "nothing is pushed twice: job " + job + " keeps its " + attempts + " attempts, no new job, no second OTA_HotelAvailNotif for hotel " + hotel);
     }
 
     private void reconciliation() {
@@ -308,6 +336,23 @@ public final class ChannelSyncDemo {
         require(ok, what);
     }
 
+    /** Polls for a while and reports whether the condition held every time (for what must NOT happen after a step). */
+    private void holds(Supplier<Boolean> condition, Duration during, String what) {
+        long deadline = System.nanoTime() + during.toNanos();
+        boolean ok = true;
+        while (ok && System.nanoTime() < deadline) {
+            try {
+                ok = Boolean.TRUE.equals(condition.get());
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (ok) {
+                pause();
+            }
+        }
+        require(ok, what);
+    }
+
     private void awaitBooking(String code, String status, String what) {
         await(() -> bookings().stream().anyMatch(b -> code.equals(b.get("reservation_code")) && status.equals(b.get("status"))),
                 Duration.ofSeconds(20), what);
@@ -324,6 +369,70 @@ public final class ChannelSyncDemo {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> bookings() {
         return (List<Map<String, Object>>) get("/api/v1/properties/" + property + "/bookings", agencyKey).json().get("items");
+    }
+
+    /** The one booking with this code, as the API shows it (a map saying how many there are if not exactly one). */
+    private Map<String, Object> onlyBooking(String code) {
+        List<Map<String, Object>> same = bookings().stream().filter(b -> code.equals(b.get("reservation_code"))).toList();
+        return same.size() == 1 ? same.get(0) : Map.of("bookings_with_code", same.size());
+    }
+
+    private int jobCount() {
+        return ((List<?>) get("/api/v1/sync/jobs?property_id=" + property + "&limit=200", agencyKey).json().get("items")).size();
+    }
+
+    /**
+     * A business metric as Prometheus scrapes it (operator key as bearer), e.g.
+     * {@code channelsync_webhooks_total{outcome="rejected",platform="airbnb"} 1.0}; NaN if the series is missing.
+     */
+    private double metric(String name, String... labels) {
+        String scrape = get("/actuator/prometheus", operatorKey).body;
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            String series = line.substring(0, line.lastIndexOf('}') + 1);
+            boolean match = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                match &= series.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (match) {
+                return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Waits (bounded: the service re-reads its metrics every channel-sync.metrics.refresh) until the metric shows this value. */
+    private boolean metricReaches(double value, String name, String... labels) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (metric(name, labels) != value) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pause();
+        }
+        return true;
+    }
+
+    /** The highest sequence number the sandbox has recorded so far (0: none). */
+    private long lastSandboxSeq() {
+        return get("/sandbox/requests", null).jsonList().stream()
+                .mapToLong(r -> ((Number) ((Map<?, ?>) r).get("seq")).longValue()).max().orElse(0);
+    }
+
+    /** Calendar pushes for this property's listing (Airbnb) or hotel (Booking.com) the sandbox received after seq. */
+    private List<?> calendarPushesAfter(long seq) {
+        List<?> airbnb = get("/sandbox/requests?channel=airbnb&after=" + seq, null).jsonList().stream()
+                .filter(r -> String.valueOf(((Map<?, ?>) r).get("path")).startsWith("/v2/calendars/" + listing + "/")).toList();
+        return airbnb.isEmpty() ? hotelPushesAfter(seq) : airbnb;
+    }
+
+    private List<?> hotelPushesAfter(long seq) {
+        return get("/sandbox/requests?channel=booking_com&after=" + seq, null).jsonList().stream().map(r -> (Map<?, ?>) r)
+                .filter(r -> String.valueOf(r.get("path")).startsWith("/hotels/ota/OTA_HotelAvailNotif")
+                        && String.valueOf(r.get("body")).contains("HotelCode=\"" + hotel + "\""))
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
