@@ -271,7 +271,7 @@ public final class ChannelSyncDemo {
         require(post("/api/v1/deadletters/" + letter.get("id") + "/requeue", agencyKey, "").status == 202, "an operator requeues the dead letter (202)");
         await(() -> "succeeded".equals(str(get("/api/v1/sync/jobs/" + job, agencyKey).json(), "status")), Duration.ofSeconds(30),
                 "the requeued job succeeded");
-        require(!hotelPushesAfter(requeued).isEmpty(), "Booking.com received the calendar of hotel " + hotel + " again (OTA_HotelAvailNotif)");
+        require(!hotelPushesAfter(requeued).isEmpty(), "Booking.com received the calendar of room " + room + " again (OTA_HotelAvailNotif)");
         int attempts = ((List<?>) get("/api/v1/sync/jobs/" + job, agencyKey).json().getOrDefault("attempts", List.of())).size();
         int jobs = jobCount();
         long seen = lastSandboxSeq();
@@ -280,7 +280,7 @@ public final class ChannelSyncDemo {
             Map<String, Object> again = get("/api/v1/sync/jobs/" + job, agencyKey).json();
             return "succeeded".equals(str(again, "status")) && ((List<?>) again.getOrDefault("attempts", List.of())).size() == attempts
                     && jobCount() == jobs && hotelPushesAfter(seen).isEmpty();
-        }, Duration.ofSeconds(3), "nothing is pushed twice: job " + job + " keeps its " + attempts + " attempts, no new job, no second OTA_HotelAvailNotif for hotel " + hotel);
+        }, Duration.ofSeconds(3), "nothing is pushed twice: job " + job + " keeps its " + attempts + " attempts, no new job, no second OTA_HotelAvailNotif for room " + room);
     }
 
     private void reconciliation() {
@@ -431,7 +431,7 @@ public final class ChannelSyncDemo {
     private List<?> hotelPushesAfter(long seq) {
         return get("/sandbox/requests?channel=booking_com&after=" + seq, null).jsonList().stream().map(r -> (Map<?, ?>) r)
                 .filter(r -> String.valueOf(r.get("path")).startsWith("/hotels/ota/OTA_HotelAvailNotif")
-                        && String.valueOf(r.get("body")).contains("HotelCode=\"" + hotel + "\""))
+                        && String.valueOf(r.get("body")).contains("InvTypeCode=\"" + room + "\""))
                 .toList();
     }
 
