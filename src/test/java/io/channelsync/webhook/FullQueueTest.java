@@ -74,6 +74,8 @@ class FullQueueTest extends SyncTestSupport {
     @Test
     void aRecoverySweepThatFindsTheQueueFullLeavesTheRestClaimableAtOnce() throws Exception {
         Fixture hotel = bookingFixture();
+        // only this test's sweep runs until the assertions: the periodic one would race it for the same rows
+        camel.getRouteController().stopRoute("webhook-recovery");
         camel.getRouteController().stopRoute("webhook-processing");
         BlockingQueue<Exchange> queue = fill("webhook-processing", WebhookQueue.LOG_ID, 1);
         List<Long> rows = new ArrayList<>();
@@ -94,6 +96,7 @@ class FullQueueTest extends SyncTestSupport {
         } finally {
             removeFillers(queue, WebhookQueue.LOG_ID);
             camel.getRouteController().startRoute("webhook-processing");
+            camel.getRouteController().startRoute("webhook-recovery");
         }
         // the next sweeps take the rest: all are processed in seconds, far inside the 20 s queued-lease of the test profile
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(jdbc.queryForList(
