@@ -88,7 +88,7 @@ public class SyncJobWorker {
             if (ChannelFailures.isTransient(failure)) {
                 honourRetryAfter(exchange, failure);
                 states.retrying(jobId, attempt, status, error);
-                log.info("Sync job {} attempt {} failed transiently: {}", jobId, attempt, error);
+                log.debug("Sync job {} attempt {} failed transiently: {}", jobId, attempt, error);
             } else {
                 states.fail(jobId, attempt, status, error);
                 log.warn("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error);
@@ -132,7 +132,7 @@ public class SyncJobWorker {
         ChannelConnector connector = channels.find(platform)
                 .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
         if (days.isEmpty()) {
-            log.info("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
+            log.debug("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
             return 204;
         }
         return connector.availability().push(listing, (String) job.get("room_id"), days);

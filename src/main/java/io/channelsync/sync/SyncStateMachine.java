@@ -124,7 +124,7 @@ public class SyncStateMachine {
         int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
                 + " where id = :id and status = :from", p);
         if (updated == 0) {
-            log.info("Transition {} -> {} of sync job {} not applied: the job is not {}", from, to, jobId, from);
+            log.debug("Transition {} -> {} of sync job {} not applied: the job is not {}", from, to, jobId, from);
         }
         return updated == 1;
     }
@@ -135,7 +135,7 @@ public class SyncStateMachine {
                     + extraSet + " where id = :id and status = :from returning retry_count, max_retries",
                     new MapSqlParameterSource("id", jobId).addValue("from", from.name()));
             if (rows.isEmpty()) {
-                log.info("Sync job {} not claimed: it is not {} (another worker has it, or it was finished)", jobId, from);
+                log.debug("Sync job {} not claimed: it is not {} (another worker has it, or it was finished)", jobId, from);
                 return Optional.<Claim>empty();
             }
             Integer attempt = sql.queryForObject("""

@@ -6,19 +6,24 @@ import io.channelsync.channel.InboundEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed};
- * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
+ * All SQL on {@code webhook_log}. A genuine delivery is written {@code queued} (one round trip, grouped
+ * with its concurrent neighbours by {@link WebhookCommits}) and moves to {@code processed | failed};
+ * it waits as {@code received} only while the in-memory queue is full, until the recovery sweep
+ * takes it. {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
  * The intake statements run with a query timeout ({@code channel-sync.webhooks.db-timeout}), so a
  * database that cannot take the row makes the caller retry (503) instead of waiting.
  */
@@ -42,29 +47,67 @@ public class WebhookLog {
         this.json = json;
     }
 
-    /**
-     * Commits a genuine delivery as {@code received}, unless its event id is already held by a
-     * non-rejected row: then nothing is inserted and empty is returned (the caller records a duplicate).
-     */
-    public Optional<Long> insertReceived(Delivery d) {
-        List<Long> ids = intake.queryForList("""
-                insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
-                                         signature_valid, status)
-                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'received')
-                on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
-                returning id""", params(d, null), Long.class);
-        return ids.stream().findFirst();
+    /** What became of one delivery of a batch: its new row's id, or a {@code duplicate} row (id null). */
+    public record Stored(Long id) {
+        public boolean duplicate() {
+            return id == null;
+        }
     }
 
-    /** Records a repeated delivery of an event already logged; it is never processed. */
-    public long insertDuplicate(Delivery d) {
-        return intake.queryForObject("""
+    /**
+     * Inserts a batch of genuine deliveries straight as {@code queued}, in one statement, inside the
+     * caller's transaction (the group commit, {@link WebhookCommits}). A delivery whose event id is
+     * already held by a non-rejected row, or by an earlier delivery of the same batch, is recorded
+     * as a {@code duplicate} row instead (a second statement, only when there is one).
+     *
+     * @return one outcome per delivery, in the order given
+     */
+    public List<Stored> insertQueued(List<Delivery> batch) {
+        Map<List<String>, Integer> firstOfKey = new HashMap<>();
+        List<Delivery> fresh = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (firstOfKey.putIfAbsent(key(batch.get(i).platform(), batch.get(i).eventId()), i) == null) {
+                fresh.add(batch.get(i));
+            }
+        }
+        Map<List<String>, Long> ids = new HashMap<>();
+        intake.query("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
-                                         signature_valid, status, error)
-                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'duplicate', 'event id already logged')
-                returning id""", params(d, null), Long.class);
+                                         signature_valid, status)
+                select platform, event_id, event_type, event_time, cast(headers as jsonb), raw_body, cast(payload as jsonb),
+                       signature_valid, 'queued'
+                from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid)
+                     as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid)
+                on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
+                returning id, platform, event_id""", arrays(fresh),
+                rs -> {
+                    ids.put(key(rs.getString("platform"), rs.getString("event_id")), rs.getLong("id"));
+                });
+        List<Stored> outcomes = new ArrayList<>(batch.size());
+        List<Delivery> duplicates = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            List<String> key = key(batch.get(i).platform(), batch.get(i).eventId());
+            Long id = firstOfKey.get(key) == i ? ids.get(key) : null;
+            outcomes.add(new Stored(id));
+            if (id == null) {
+                duplicates.add(batch.get(i));
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            intake.update("""
+                    insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
+                                             signature_valid, status, error)
+                    select platform, event_id, event_type, event_time, cast(headers as jsonb), raw_body, cast(payload as jsonb),
+                           signature_valid, 'duplicate', 'event id already logged'
+                    from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid)
+                         as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid)""",
+                    arrays(duplicates));
+        }
+        return outcomes;
+    }
+
+    private static List<String> key(String platform, String eventId) {
+        return List.of(platform, eventId);
     }
 
     /** Records a refused delivery with the reason. Its content is not trusted: no event id, no payload. */
@@ -76,16 +119,10 @@ public class WebhookLog {
                 returning id""", params(d, reason), Long.class);
     }
 
-    /** received -> queued, just before the id goes onto the queue. False if someone else took it. */
-    public boolean markQueued(long id) {
-        return sql.update("update webhook_log set status = 'queued', updated_at = now() where id = :id and status = 'received'",
-                Map.of("id", id)) == 1;
-    }
-
-    /** queued -> received: the queue was full; the recovery sweep will take it. */
-    public void backToReceived(long id) {
-        sql.update("update webhook_log set status = 'received', updated_at = now() where id = :id and status = 'queued'",
-                Map.of("id", id));
+    /** queued -> received: the queue was full; the recovery sweep will take them after the grace. */
+    public void backToReceived(List<Long> ids) {
+        sql.update("update webhook_log set status = 'received', updated_at = now() where id in (:ids) and status = 'queued'",
+                Map.of("ids", ids));
     }
 
     /**
@@ -152,6 +189,38 @@ public class WebhookLog {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The deliveries as one array per column, for {@code unnest}: one statement text whatever the batch size. */
+    private MapSqlParameterSource arrays(List<Delivery> ds) {
+        int n = ds.size();
+        byte[][] rawBodies = new byte[n][]; // the driver binds bytea[] from byte[][] only
+        Object[] platforms = new Object[n], eventIds = new Object[n], eventTypes = new Object[n], eventTimes = new Object[n],
+                headers = new Object[n], payloads = new Object[n], signatureValid = new Object[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                Delivery d = ds.get(i);
+                platforms[i] = d.platform();
+                eventIds[i] = d.eventId();
+                eventTypes[i] = d.eventType();
+                eventTimes[i] = d.eventTime() == null ? null : Timestamp.from(d.eventTime());
+                headers[i] = json.writeValueAsString(d.headers() == null ? Map.of() : d.headers());
+                rawBodies[i] = d.rawBody();
+                payloads[i] = d.payload() == null ? null : json.writeValueAsString(d.payload());
+                signatureValid[i] = d.signatureValid();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new MapSqlParameterSource()
+                .addValue("platforms", new SqlArrayValue("text", platforms))
+                .addValue("eventIds", new SqlArrayValue("text", eventIds))
+                .addValue("eventTypes", new SqlArrayValue("text", eventTypes))
+                .addValue("eventTimes", new SqlArrayValue("timestamptz", eventTimes))
+                .addValue("headers", new SqlArrayValue("text", headers))
+                .addValue("rawBodies", new SqlArrayValue("bytea", rawBodies))
+                .addValue("payloads", new SqlArrayValue("text", payloads))
+                .addValue("signatureValid", new SqlArrayValue("bool", signatureValid));
     }
 
     private JsonNode readTree(String text) {

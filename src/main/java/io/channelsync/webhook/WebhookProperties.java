@@ -16,6 +16,7 @@ import java.util.List;
  * @param dbTimeout    how long the intake waits for the database before answering 503
  * @param queueSize    capacity of {@code seda:webhook-events}; when full, rows stay {@code received}
  * @param consumers    concurrent consumers of the processing route
+ * @param commit       the group commit of the intake ({@link WebhookCommits})
  * @param recovery     the sweep that re-enqueues rows a dead process left behind
  * @param retry        redelivery of a failing event before it is marked failed
  */
@@ -25,11 +26,13 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
                                 @DefaultValue("5s") Duration dbTimeout,
                                 @DefaultValue("1000") int queueSize,
                                 @DefaultValue("4") int consumers,
+                                Commit commit,
                                 Recovery recovery,
                                 Retry retry) {
 
     public WebhookProperties {
-        recovery = recovery == null ? new Recovery(null, null, null, null, 0) : recovery;
+        commit = commit == null ? new Commit(0, 0) : commit;
+        recovery = recovery == null ? new Recovery(null, null, null, null, 0, null) : recovery;
         if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0) {
             throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size and consumers must be positive");
         }
@@ -48,21 +51,34 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
     }
 
     /**
+     * @param maxRows at most this many deliveries in one INSERT and one commit
+     * @param writers threads committing batches (each holds one database connection while it commits)
+     */
+    public record Commit(@DefaultValue("256") int maxRows, @DefaultValue("2") int writers) {
+        public Commit {
+            maxRows = maxRows <= 0 ? 256 : maxRows;
+            writers = writers <= 0 ? 2 : writers;
+        }
+    }
+
+    /**
      * @param receivedGrace a {@code received} row older than this was not handed to the queue (full, or the process died)
      * @param queuedLease   a {@code queued} row older than this was lost with its process's memory queue
      * @param intervalMs    how often the sweep runs
      * @param startDelayMs  when the first sweep runs after start-up
      * @param batchSize     rows claimed per sweep
+     * @param refillIntervalMs how often the backlog a full queue left ({@code received} rows) is checked and moved on
      */
     public record Recovery(@DefaultValue("10s") Duration receivedGrace, @DefaultValue("5m") Duration queuedLease,
                            @DefaultValue("30000") Long intervalMs, @DefaultValue("1000") Long startDelayMs,
-                           @DefaultValue("100") int batchSize) {
+                           @DefaultValue("100") int batchSize, @DefaultValue("200") Long refillIntervalMs) {
         public Recovery {
             receivedGrace = receivedGrace == null ? Duration.ofSeconds(10) : receivedGrace;
             queuedLease = queuedLease == null ? Duration.ofMinutes(5) : queuedLease;
             intervalMs = intervalMs == null ? 30_000L : intervalMs;
             startDelayMs = startDelayMs == null ? 1_000L : startDelayMs;
             batchSize = batchSize <= 0 ? 100 : batchSize;
+            refillIntervalMs = refillIntervalMs == null ? 200L : refillIntervalMs;
         }
     }
 
