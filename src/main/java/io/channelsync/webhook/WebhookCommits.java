@@ -41,7 +41,7 @@ public class WebhookCommits {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookCommits.class);
 
-    private record Pending(WebhookLog.Delivery delivery, CompletableFuture<WebhookLog.Stored> answer) {
+    private record Pending(WebhookLog.Row row, CompletableFuture<WebhookLog.Stored> answer) {
     }
 
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
@@ -75,7 +75,7 @@ public class WebhookCommits {
      * batch holding it could not be committed.
      */
     public WebhookLog.Stored store(WebhookLog.Delivery delivery) {
-        Pending pending = new Pending(delivery, new CompletableFuture<>());
+        Pending pending = new Pending(webhookLog.row(delivery), new CompletableFuture<>());
         if (!open) {
             throw new TransientDataAccessResourceException("the intake is shutting down");
         }
@@ -122,7 +122,7 @@ public class WebhookCommits {
 
     /** Commits these deliveries as one batch, in the calling thread, exactly as a writer would (for tests). */
     List<CompletableFuture<WebhookLog.Stored>> commitAsOneBatch(List<WebhookLog.Delivery> deliveries) {
-        List<Pending> batch = deliveries.stream().map(d -> new Pending(d, new CompletableFuture<>())).toList();
+        List<Pending> batch = deliveries.stream().map(d -> new Pending(webhookLog.row(d), new CompletableFuture<>())).toList();
         commit(batch);
         return batch.stream().map(Pending::answer).toList();
     }
@@ -131,7 +131,7 @@ public class WebhookCommits {
     private void commit(List<Pending> batch) {
         List<WebhookLog.Stored> stored;
         try {
-            stored = tx.execute(s -> webhookLog.insertQueued(batch.stream().map(Pending::delivery).toList()));
+            stored = tx.execute(s -> webhookLog.insertQueued(batch.stream().map(Pending::row).toList()));
         } catch (RuntimeException e) {
             if (batch.size() > 1 && refusedData(e)) {
                 log.debug("A batch of {} webhook rows was refused for one row's data ({}); committing them one by one",

@@ -47,6 +47,24 @@ public class WebhookLog {
         this.json = json;
     }
 
+    /**
+     * A delivery ready to insert: JSON written to text by the request's own thread, so a batch's
+     * writer only binds values.
+     */
+    public record Row(String platform, String eventId, String eventType, Timestamp eventTime, String headers, byte[] rawBody,
+                      String payload, boolean signatureValid) {
+    }
+
+    public Row row(Delivery d) {
+        try {
+            return new Row(d.platform(), d.eventId(), d.eventType(), d.eventTime() == null ? null : Timestamp.from(d.eventTime()),
+                    json.writeValueAsString(d.headers() == null ? Map.of() : d.headers()), d.rawBody(),
+                    d.payload() == null ? null : json.writeValueAsString(d.payload()), d.signatureValid());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What became of one delivery of a batch: its new row's id, or a {@code duplicate} row (id null). */
     public record Stored(Long id) {
         public boolean duplicate() {
@@ -62,9 +80,9 @@ public class WebhookLog {
      *
      * @return one outcome per delivery, in the order given
      */
-    public List<Stored> insertQueued(List<Delivery> batch) {
+    public List<Stored> insertQueued(List<Row> batch) {
         Map<List<String>, Integer> firstOfKey = new HashMap<>();
-        List<Delivery> fresh = new ArrayList<>();
+        List<Row> fresh = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (firstOfKey.putIfAbsent(key(batch.get(i).platform(), batch.get(i).eventId()), i) == null) {
                 fresh.add(batch.get(i));
@@ -84,7 +102,7 @@ public class WebhookLog {
                     ids.put(key(rs.getString("platform"), rs.getString("event_id")), rs.getLong("id"));
                 });
         List<Stored> outcomes = new ArrayList<>(batch.size());
-        List<Delivery> duplicates = new ArrayList<>();
+        List<Row> duplicates = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             List<String> key = key(batch.get(i).platform(), batch.get(i).eventId());
             Long id = firstOfKey.get(key) == i ? ids.get(key) : null;
@@ -191,26 +209,22 @@ public class WebhookLog {
         }
     }
 
-    /** The deliveries as one array per column, for {@code unnest}: one statement text whatever the batch size. */
-    private MapSqlParameterSource arrays(List<Delivery> ds) {
-        int n = ds.size();
-        byte[][] rawBodies = new byte[n][]; // the driver binds bytea[] from byte[][] only
+    /** The rows as one array per column, for {@code unnest}: one statement text whatever the batch size. */
+    private static MapSqlParameterSource arrays(List<Row> rows) {
+        int n = rows.size();
         Object[] platforms = new Object[n], eventIds = new Object[n], eventTypes = new Object[n], eventTimes = new Object[n],
                 headers = new Object[n], payloads = new Object[n], signatureValid = new Object[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                Delivery d = ds.get(i);
-                platforms[i] = d.platform();
-                eventIds[i] = d.eventId();
-                eventTypes[i] = d.eventType();
-                eventTimes[i] = d.eventTime() == null ? null : Timestamp.from(d.eventTime());
-                headers[i] = json.writeValueAsString(d.headers() == null ? Map.of() : d.headers());
-                rawBodies[i] = d.rawBody();
-                payloads[i] = d.payload() == null ? null : json.writeValueAsString(d.payload());
-                signatureValid[i] = d.signatureValid();
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        byte[][] rawBodies = new byte[n][]; // the driver binds bytea[] from byte[][] only
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            platforms[i] = r.platform();
+            eventIds[i] = r.eventId();
+            eventTypes[i] = r.eventType();
+            eventTimes[i] = r.eventTime();
+            headers[i] = r.headers();
+            rawBodies[i] = r.rawBody();
+            payloads[i] = r.payload();
+            signatureValid[i] = r.signatureValid();
         }
         return new MapSqlParameterSource()
                 .addValue("platforms", new SqlArrayValue("text", platforms))
@@ -218,7 +232,7 @@ public class WebhookLog {
                 .addValue("eventTypes", new SqlArrayValue("text", eventTypes))
                 .addValue("eventTimes", new SqlArrayValue("timestamptz", eventTimes))
                 .addValue("headers", new SqlArrayValue("text", headers))
-                .addValue("rawBodies", new SqlArrayValue("bytea", rawBodies))
+                .addValue("rawBodies", new SqlArrayValue("bytea", (Object[]) rawBodies))
                 .addValue("payloads", new SqlArrayValue("text", payloads))
                 .addValue("signatureValid", new SqlArrayValue("bool", signatureValid));
     }
