@@ -31,6 +31,7 @@ public class WebhookQueue {
     private final AtomicBoolean full = new AtomicBoolean();
     /** Rows went back to received since the last refill found none left: {@link WebhookRecovery#refill} has work. */
     private final AtomicBoolean backlog = new AtomicBoolean();
+    private volatile SedaEndpoint endpoint;
 
     public WebhookQueue(ProducerTemplate camel, WebhookLog webhookLog) {
         this.camel = camel;
@@ -74,12 +75,22 @@ public class WebhookQueue {
 
     /** How many more ids the queue takes now. */
     public int room() {
-        return camel.getCamelContext().getEndpoint(URI, SedaEndpoint.class).getQueue().remainingCapacity();
+        return endpoint().getQueue().remainingCapacity();
+    }
+
+    /** Resolved once: looking the URI up normalises it on every send, a cost the profile showed per request. */
+    private SedaEndpoint endpoint() {
+        SedaEndpoint resolved = endpoint;
+        if (resolved == null) {
+            resolved = camel.getCamelContext().getEndpoint(URI, SedaEndpoint.class);
+            endpoint = resolved;
+        }
+        return resolved;
     }
 
     private boolean offer(long id) {
         try {
-            camel.sendBodyAndHeader(URI, ExchangePattern.InOnly, id, LOG_ID, id);
+            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, id, LOG_ID, id);
             if (full.compareAndSet(true, false)) {
                 log.info("Webhook queue accepts work again (webhook {})", id);
             }
