@@ -25,11 +25,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * Group commit of the webhook intake: the rows of concurrent requests go to the database together,
  * in one {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} and one commit
- * ({@link WebhookLog#insertQueued}), so a burst costs a round trip per batch rather than one per
+ * ({@link WebhookLog#insert}), so a burst costs a round trip per batch rather than one per
  * request. A request thread hands its delivery to {@link #store} and waits; a writer thread takes
  * everything waiting (up to {@code max-rows}), commits it, and only then answers each request:
- * nothing acknowledged lives only in memory. Between the commit and the answers the writer hands the
- * new rows to the processing queue ({@link WebhookQueue}).
+ * nothing acknowledged lives only in memory. Rows are written {@code queued} as far as the
+ * processing queue has room ({@link WebhookQueue}), and handed to it between the commit and the
+ * answers; under a burst the rest are written {@code received} for the backlog refill.
  * <p>
  * A batch the database cannot take (unreachable, timed out, the commit fails) stores nothing and
  * every request in it is answered 503. A batch that fails because the database refuses one row's
@@ -131,7 +132,9 @@ public class WebhookCommits {
     private void commit(List<Pending> batch) {
         List<WebhookLog.Stored> stored;
         try {
-            stored = tx.execute(s -> webhookLog.insertQueued(batch.stream().map(Pending::row).toList()));
+            // as many rows queued as the queue takes now: under a burst the rest wait as received, with no second statement
+            int room = queue.room();
+            stored = tx.execute(s -> webhookLog.insert(batch.stream().map(Pending::row).toList(), room));
         } catch (RuntimeException e) {
             if (batch.size() > 1 && refusedData(e)) {
                 log.debug("A batch of {} webhook rows was refused for one row's data ({}); committing them one by one",
@@ -144,7 +147,10 @@ public class WebhookCommits {
             batch.forEach(p -> p.answer().completeExceptionally(failure));
             return;
         }
-        List<Long> fresh = stored.stream().filter(r -> !r.duplicate()).map(WebhookLog.Stored::id).toList();
+        if (stored.stream().anyMatch(r -> !r.duplicate() && !r.queued())) {
+            queue.backlogged(true);
+        }
+        List<Long> fresh = stored.stream().filter(WebhookLog.Stored::queued).map(WebhookLog.Stored::id).toList();
         if (!fresh.isEmpty()) {
             try {
                 queue.offer(fresh); // before the answers, so a 202 finds its row queued or (queue full) received

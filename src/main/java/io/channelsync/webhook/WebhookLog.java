@@ -65,22 +65,27 @@ public class WebhookLog {
         }
     }
 
-    /** What became of one delivery of a batch: its new row's id, or a {@code duplicate} row (id null). */
-    public record Stored(Long id) {
+    /**
+     * What became of one delivery of a batch: its new row's id (and whether it was written
+     * {@code queued}, to be enqueued now, or {@code received}, for the backlog refill), or a
+     * {@code duplicate} row (id null).
+     */
+    public record Stored(Long id, boolean queued) {
         public boolean duplicate() {
             return id == null;
         }
     }
 
     /**
-     * Inserts a batch of genuine deliveries straight as {@code queued}, in one statement, inside the
-     * caller's transaction (the group commit, {@link WebhookCommits}). A delivery whose event id is
-     * already held by a non-rejected row, or by an earlier delivery of the same batch, is recorded
-     * as a {@code duplicate} row instead (a second statement, only when there is one).
+     * Inserts a batch of genuine deliveries in one statement, inside the caller's transaction (the
+     * group commit, {@link WebhookCommits}): the first {@code room} new rows straight as
+     * {@code queued} (the in-memory queue takes that many now), the rest as {@code received}. A
+     * delivery whose event id is already held by a non-rejected row, or by an earlier delivery of the
+     * same batch, is recorded as a {@code duplicate} row instead (a second statement, only when there is one).
      *
      * @return one outcome per delivery, in the order given
      */
-    public List<Stored> insertQueued(List<Row> batch) {
+    public List<Stored> insert(List<Row> batch, int room) {
         Map<List<String>, Integer> firstOfKey = new HashMap<>();
         List<Row> fresh = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -88,26 +93,32 @@ public class WebhookLog {
                 fresh.add(batch.get(i));
             }
         }
-        Map<List<String>, Long> ids = new HashMap<>();
+        Object[] statuses = new Object[fresh.size()];
+        for (int i = 0; i < statuses.length; i++) {
+            statuses[i] = i < room ? "queued" : "received";
+        }
+        Map<List<String>, Stored> stored = new HashMap<>();
         intake.query("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
                                          signature_valid, status)
                 select platform, event_id, event_type, event_time, cast(headers as jsonb), raw_body, cast(payload as jsonb),
-                       signature_valid, 'queued'
-                from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid)
-                     as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid)
+                       signature_valid, status
+                from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid,
+                            :statuses)
+                     as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid, status)
                 on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
-                returning id, platform, event_id""", arrays(fresh),
+                returning id, platform, event_id, status""", arrays(fresh).addValue("statuses", new SqlArrayValue("text", statuses)),
                 rs -> {
-                    ids.put(key(rs.getString("platform"), rs.getString("event_id")), rs.getLong("id"));
+                    stored.put(key(rs.getString("platform"), rs.getString("event_id")),
+                            new Stored(rs.getLong("id"), "queued".equals(rs.getString("status"))));
                 });
         List<Stored> outcomes = new ArrayList<>(batch.size());
         List<Row> duplicates = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             List<String> key = key(batch.get(i).platform(), batch.get(i).eventId());
-            Long id = firstOfKey.get(key) == i ? ids.get(key) : null;
-            outcomes.add(new Stored(id));
-            if (id == null) {
+            Stored outcome = firstOfKey.get(key) == i ? stored.get(key) : null;
+            outcomes.add(outcome == null ? new Stored(null, false) : outcome);
+            if (outcome == null) {
                 duplicates.add(batch.get(i));
             }
         }
