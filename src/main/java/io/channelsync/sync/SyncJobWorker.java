@@ -91,7 +91,7 @@ public class SyncJobWorker {
                 log.debug("Sync job {} attempt {} failed transiently: {}", jobId, attempt, error);
             } else {
                 states.fail(jobId, attempt, status, error);
-                log.warn("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error);
+                log.debug("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error); // the exhausted line says it once
             }
             throw failure;
         }
