@@ -56,7 +56,8 @@ dev: ## like run, from source, with Camel route reload: edit routes/*.camel.yaml
 test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABASE_URL)
 	$(MVN) verify
 
-bench: $(JAR) ## run the benchmarks (src/test/java/**/*Benchmark.java; the crash benchmark runs the jar); each prints its figures and a same-run reference
+bench: $(JAR) ## out-of-process intake vs a plain peer and pgbench, propagation, backoff (bench/ingest.sh); then the *Benchmark tests (the crash benchmark runs the jar); each prints its figures and a same-run reference
+	bench/ingest.sh
 	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: ## with `make run` going in another terminal: a booking's whole life across both channels, step by step

@@ -95,10 +95,10 @@ public class SyncJobWorker {
                 long delay = delayBeforeNextAttempt(claim, failure);
                 exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
                 states.retrying(claim, status, error, delay);
-                log.info("Sync job {} attempt {} failed transiently: {}; next attempt in {} ms", jobId, attempt, error, delay);
+                log.debug("Sync job {} attempt {} failed transiently: {}; next attempt in {} ms", jobId, attempt, error, delay);
             } else {
                 states.fail(claim, status, error);
-                log.warn("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error);
+                log.debug("Sync job {} attempt {} failed permanently: {}", jobId, attempt, error); // the exhausted line says it once
             }
             throw failure;
         }
@@ -138,7 +138,7 @@ public class SyncJobWorker {
         ChannelConnector connector = channels.find(platform)
                 .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
         if (days.isEmpty()) {
-            log.info("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
+            log.debug("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
             return 204;
         }
         return connector.availability().push(new MappedListing((String) job.get("listing_id"), (String) job.get("room_id"),

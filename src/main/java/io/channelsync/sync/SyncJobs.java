@@ -78,7 +78,7 @@ public class SyncJobs {
                   and (:allPlatforms or m.platform in (:platforms)) and m.platform <> :exclude
                 returning id""", params, Long.class);
         enqueueAfterCommit(ids);
-        log.info("Created {} availability sync job(s) {} for property {} ({} to {}, {})", ids.size(), ids, propertyId, start, end, reason);
+        log.debug("Created {} availability sync job(s) {} for property {} ({} to {}, {})", ids.size(), ids, propertyId, start, end, reason);
         return ids;
     }
 

@@ -152,7 +152,7 @@ public class SyncStateMachine {
         int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
                 + " where id = :id and status = :from" + (token == null ? "" : " and lease_token = :token"), p);
         if (updated == 0) {
-            log.info("Transition {} -> {} of sync job {} not applied: the job is not {}{}", from, to, jobId, from,
+            log.debug("Transition {} -> {} of sync job {} not applied: the job is not {}{}", from, to, jobId, from,
                     token == null ? "" : " under lease token " + token + " (a stale worker: the job was taken over)");
         }
         return updated == 1;
@@ -167,7 +167,7 @@ public class SyncStateMachine {
                     new MapSqlParameterSource("id", jobId).addValue("from", from.name()).addValue("token", token)
                             .addValue("me", instances.id()));
             if (rows.isEmpty()) {
-                log.info("Sync job {} not claimed: it is not {}{} (another worker has it, or it was finished)", jobId, from,
+                log.debug("Sync job {} not claimed: it is not {}{} (another worker has it, or it was finished)", jobId, from,
                         token == null ? "" : " under lease token " + token);
                 return Optional.<Claim>empty();
             }

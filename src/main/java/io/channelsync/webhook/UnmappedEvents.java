@@ -87,14 +87,7 @@ public class UnmappedEvents {
     }
 
     private int offer(List<Long> ids, String by) {
-        int offered = 0;
-        while (offered < ids.size() && queue.offer(ids.get(offered))) {
-            offered++;
-        }
-        if (offered < ids.size()) {
-            // queue full: the refused one was released by the queue; release the rest too, so any sweep takes them at once
-            webhookLog.release(ids.subList(offered + 1, ids.size()));
-        }
+        int offered = queue.offer(ids); // queue full: the rest are released, so any sweep takes them at once
         if (!ids.isEmpty()) {
             log.info("Released {} parked (unmapped) event(s) by {}, in the channel's order: {}", ids.size(), by, ids);
         }

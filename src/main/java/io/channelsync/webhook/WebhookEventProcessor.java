@@ -128,10 +128,10 @@ public class WebhookEventProcessor {
         ChannelBookings.Stay before = bookings.lockStored(r.platform(), r.reservationCode()).orElse(null);
         if (bookings.upsert(mapping.get(), r, webhookLogId)) {
             createSyncJobs(mapping.get(), r, before, webhookLogId);
-            log.info("{} reservation {} stored ({} to {}, {}) for property {}", r.platform(), r.reservationCode(),
+            log.debug("{} reservation {} stored ({} to {}, {}) for property {}", r.platform(), r.reservationCode(),
                     r.checkIn(), r.checkOut(), r.status(), mapping.get().propertyId());
         } else {
-            log.info("{} reservation {}: a version as new as {} is already stored; nothing changed", r.platform(),
+            log.debug("{} reservation {}: a version as new as {} is already stored; nothing changed", r.platform(),
                     r.reservationCode(), r.eventTime());
         }
         return null;

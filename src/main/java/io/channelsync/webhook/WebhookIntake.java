@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -46,16 +45,16 @@ public class WebhookIntake {
 
     private final WebhookProperties properties;
     private final WebhookLog webhookLog;
-    private final WebhookQueue queue;
+    private final WebhookCommits commits;
     private final ApiResponses responses;
     private final ObjectMapper json;
     private final Channels channels;
 
-    public WebhookIntake(WebhookProperties properties, WebhookLog webhookLog, WebhookQueue queue,
+    public WebhookIntake(WebhookProperties properties, WebhookLog webhookLog, WebhookCommits commits,
                          ApiResponses responses, ObjectMapper json, Channels channels) {
         this.properties = properties;
         this.webhookLog = webhookLog;
-        this.queue = queue;
+        this.commits = commits;
         this.responses = responses;
         this.json = json;
         this.channels = channels;
@@ -117,20 +116,21 @@ public class WebhookIntake {
                 exchange.getProperty(EVENT_TIME, Instant.class), exchange.getProperty(HEADERS, Map.class), body, payload, true));
     }
 
-    /** Commits the row before answering: 202 and onto the queue, or 200 duplicate. */
+    /**
+     * Commits the row (grouped with concurrent deliveries, {@link WebhookCommits}) before answering:
+     * 202 {@code queued}, or 200 {@code duplicate}. The committer hands new rows to the queue.
+     */
     public void record(Exchange exchange) {
         WebhookLog.Delivery delivery = exchange.getProperty(DELIVERY, WebhookLog.Delivery.class);
-        Optional<Long> id = webhookLog.insertReceived(delivery);
-        if (id.isEmpty()) {
-            long duplicate = webhookLog.insertDuplicate(delivery);
-            log.info("{} webhook event {} already logged; recorded as duplicate {}", delivery.platform(), delivery.eventId(), duplicate);
+        WebhookLog.Stored stored = commits.store(delivery);
+        if (stored.duplicate()) {
+            log.debug("{} webhook event {} already logged; recorded as duplicate", delivery.platform(), delivery.eventId());
             responses.reply(exchange, 200, Map.of("status", "duplicate"));
             return;
         }
-        log.debug("{} webhook event {} ({}) stored as {}", delivery.platform(), delivery.eventId(), delivery.eventType(), id.get());
-        queue.handOver(id.get());
+        log.debug("{} webhook event {} ({}) stored as {}", delivery.platform(), delivery.eventId(), delivery.eventType(), stored.id());
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", id.get());
+        answer.put("id", stored.id());
         answer.put("status", "queued");
         responses.reply(exchange, 202, answer);
     }

@@ -8,6 +8,7 @@ import io.channelsync.db.PostgresText;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import java.sql.ResultSet;
@@ -15,14 +16,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * All SQL on {@code webhook_log}. Status moves {@code received -> queued -> processed | failed | unmapped},
- * and {@code unmapped -> queued} once the listing is mapped;
- * {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
+ * All SQL on {@code webhook_log}. A genuine delivery is written {@code queued}, owned by this instance (one
+ * round trip, grouped with its concurrent neighbours by {@link WebhookCommits}), and moves to
+ * {@code processed | failed | unmapped}, and {@code unmapped -> queued} once the listing is mapped; it waits as
+ * {@code received} with no owner only while the in-memory queue is full ({@link #release}), until a recovery
+ * sweep claims it. {@code rejected} and {@code duplicate} rows are written as such on arrival and never move.
  * The intake statements run on the intake's own pool ({@link WebhookIntakePool}: getting a connection
  * waits at most {@code channel-sync.webhooks.db-timeout}) with the same query timeout, so a database
  * that cannot take the row makes the caller retry (503) instead of waiting.
@@ -55,20 +60,82 @@ public class WebhookLog {
     }
 
     /**
-     * Commits a genuine delivery as {@code received}, unless its event id is already held by a
-     * non-rejected row: then nothing is inserted and empty is returned (the caller records a duplicate).
-     * The row is owned by this instance (it goes onto this instance's memory queue next), so no other
-     * instance's sweep takes it while this instance lives.
+     * A delivery ready to insert: JSON written to text by the request's own thread, so a batch's
+     * writer only binds values; every text value already cleaned of what PostgreSQL refuses ({@link PostgresText}).
      */
-    public Optional<Long> insertReceived(Delivery d) {
-        List<Long> ids = intake.queryForList("""
+    public record Row(String platform, String eventId, String eventType, Timestamp eventTime, String headers, byte[] rawBody,
+                      String payload, boolean signatureValid) {
+    }
+
+    public Row row(Delivery d) {
+        MapSqlParameterSource p = params(d, null);
+        return new Row((String) p.getValue("platform"), (String) p.getValue("eventId"), (String) p.getValue("eventType"),
+                (Timestamp) p.getValue("eventTime"), (String) p.getValue("headers"), d.rawBody(), (String) p.getValue("payload"),
+                d.signatureValid());
+    }
+
+    /** What became of one delivery of a batch: its new {@code queued} row's id, or a {@code duplicate} row (id null). */
+    public record Stored(Long id) {
+        public boolean duplicate() {
+            return id == null;
+        }
+    }
+
+    /**
+     * Inserts a batch of genuine deliveries in one statement, inside the caller's transaction on the intake pool
+     * (the group commit, {@link WebhookCommits}), straight as {@code queued} and owned by this instance (they go
+     * onto this instance's memory queue right after the commit, so no other instance's sweep takes them while
+     * it lives). A delivery whose event id is already held by a non-rejected row, or by an earlier delivery of
+     * the same batch, is recorded as a {@code duplicate} row instead (a second statement, only when there is one).
+     *
+     * @return one outcome per delivery, in the order given
+     */
+    public List<Stored> insert(List<Row> batch) {
+        Map<List<String>, Integer> firstOfKey = new HashMap<>();
+        List<Row> fresh = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (firstOfKey.putIfAbsent(key(batch.get(i).platform(), batch.get(i).eventId()), i) == null) {
+                fresh.add(batch.get(i));
+            }
+        }
+        Map<List<String>, Stored> stored = new HashMap<>();
+        intake.query("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
                                          signature_valid, status, owner)
-                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'received', :owner)
+                select platform, event_id, event_type, event_time, cast(headers as jsonb), raw_body, cast(payload as jsonb),
+                       signature_valid, 'queued', :owner
+                from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid)
+                     as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid)
                 on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
-                returning id""", params(d, null).addValue("owner", instances.id()), Long.class);
-        return ids.stream().findFirst();
+                returning id, platform, event_id""", arrays(fresh).addValue("owner", instances.id()),
+                rs -> {
+                    stored.put(key(rs.getString("platform"), rs.getString("event_id")), new Stored(rs.getLong("id")));
+                });
+        List<Stored> outcomes = new ArrayList<>(batch.size());
+        List<Row> duplicates = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            List<String> key = key(batch.get(i).platform(), batch.get(i).eventId());
+            Stored outcome = firstOfKey.get(key) == i ? stored.get(key) : null;
+            outcomes.add(outcome == null ? new Stored(null) : outcome);
+            if (outcome == null) {
+                duplicates.add(batch.get(i));
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            intake.update("""
+                    insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
+                                             signature_valid, status, error)
+                    select platform, event_id, event_type, event_time, cast(headers as jsonb), raw_body, cast(payload as jsonb),
+                           signature_valid, 'duplicate', 'event id already logged'
+                    from unnest(:platforms, :eventIds, :eventTypes, :eventTimes, :headers, :rawBodies, :payloads, :signatureValid)
+                         as d(platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid)""",
+                    arrays(duplicates));
+        }
+        return outcomes;
+    }
+
+    private static List<String> key(String platform, String eventId) {
+        return java.util.Arrays.asList(platform, eventId); // an event id may be null: List.of refuses that
     }
 
     // --- Booking.com polled reservations (issue 10): stored and applied in one transaction by
@@ -104,16 +171,6 @@ public class WebhookLog {
                 Map.of("id", id)) == 1;
     }
 
-    /** Records a repeated delivery of an event already logged; it is never processed. */
-    public long insertDuplicate(Delivery d) {
-        return intake.queryForObject("""
-                insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
-                                         signature_valid, status, error)
-                values (:platform, :eventId, :eventType, :eventTime, cast(:headers as jsonb), :rawBody,
-                        cast(:payload as jsonb), :signatureValid, 'duplicate', 'event id already logged')
-                returning id""", params(d, null), Long.class);
-    }
-
     /** Records a refused delivery with the reason. Its content is not trusted: no event id, no payload. */
     public long insertRejected(String platform, Map<String, String> headers, byte[] rawBody, boolean signatureValid, String reason) {
         Delivery d = new Delivery(platform, null, null, null, headers, rawBody, null, signatureValid);
@@ -121,12 +178,6 @@ public class WebhookLog {
                 insert into webhook_log (platform, headers, raw_body, signature_valid, status, error)
                 values (:platform, cast(:headers as jsonb), :rawBody, :signatureValid, 'rejected', :error)
                 returning id""", params(d, reason), Long.class);
-    }
-
-    /** received -> queued, just before the id goes onto the queue. False if someone else took it. */
-    public boolean markQueued(long id) {
-        return sql.update("update webhook_log set status = 'queued', updated_at = now() where id = :id and status = 'received'",
-                Map.of("id", id)) == 1;
     }
 
     /**
@@ -282,6 +333,34 @@ public class WebhookLog {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The rows as one array per column, for {@code unnest}: one statement text whatever the batch size. */
+    private static MapSqlParameterSource arrays(List<Row> rows) {
+        int n = rows.size();
+        Object[] platforms = new Object[n], eventIds = new Object[n], eventTypes = new Object[n], eventTimes = new Object[n],
+                headers = new Object[n], payloads = new Object[n], signatureValid = new Object[n];
+        byte[][] rawBodies = new byte[n][]; // the driver binds bytea[] from byte[][] only
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            platforms[i] = r.platform();
+            eventIds[i] = r.eventId();
+            eventTypes[i] = r.eventType();
+            eventTimes[i] = r.eventTime();
+            headers[i] = r.headers();
+            rawBodies[i] = r.rawBody();
+            payloads[i] = r.payload();
+            signatureValid[i] = r.signatureValid();
+        }
+        return new MapSqlParameterSource()
+                .addValue("platforms", new SqlArrayValue("text", platforms))
+                .addValue("eventIds", new SqlArrayValue("text", eventIds))
+                .addValue("eventTypes", new SqlArrayValue("text", eventTypes))
+                .addValue("eventTimes", new SqlArrayValue("timestamptz", eventTimes))
+                .addValue("headers", new SqlArrayValue("text", headers))
+                .addValue("rawBodies", new SqlArrayValue("bytea", (Object[]) rawBodies))
+                .addValue("payloads", new SqlArrayValue("text", payloads))
+                .addValue("signatureValid", new SqlArrayValue("bool", signatureValid));
     }
 
     private JsonNode readTree(String text) {

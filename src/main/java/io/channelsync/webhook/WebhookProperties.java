@@ -16,6 +16,7 @@ import java.util.List;
  * @param dbTimeout    how long the intake waits for the database before answering 503
  * @param queueSize    capacity of {@code seda:webhook-events}; when full, rows stay {@code received}
  * @param consumers    concurrent consumers of the processing route
+ * @param commit       the group commit of the intake ({@link WebhookCommits})
  * @param recovery     the sweep that re-enqueues rows a dead process left behind
  * @param retry        redelivery of a failing event before it is marked failed
  * @param dbPoolSize   connections of the intake's own pool ({@link WebhookIntakePool}), whose connection
@@ -27,12 +28,14 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
                                 @DefaultValue("5s") Duration dbTimeout,
                                 @DefaultValue("1000") int queueSize,
                                 @DefaultValue("4") int consumers,
+                                Commit commit,
                                 Recovery recovery,
                                 Retry retry,
                                 @DefaultValue("8") int dbPoolSize) {
 
     public WebhookProperties {
-        recovery = recovery == null ? new Recovery(null, null, null, null, 0) : recovery;
+        commit = commit == null ? new Commit(0, 0) : commit;
+        recovery = recovery == null ? new Recovery(null, null, null, null, 0, null) : recovery;
         if (maxBodyBytes <= 0 || queueSize <= 0 || consumers <= 0 || dbPoolSize <= 0) {
             throw new IllegalArgumentException("channel-sync.webhooks: max-body-bytes, queue-size, consumers and db-pool-size must be positive");
         }
@@ -51,6 +54,17 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
     }
 
     /**
+     * @param maxRows at most this many deliveries in one INSERT and one commit
+     * @param writers threads committing batches (each holds one connection of the intake pool while it commits)
+     */
+    public record Commit(@DefaultValue("256") int maxRows, @DefaultValue("2") int writers) {
+        public Commit {
+            maxRows = maxRows <= 0 ? 256 : maxRows;
+            writers = writers <= 0 ? 2 : writers;
+        }
+    }
+
+    /**
      * The sweep that takes back rows no live instance holds ({@link WebhookRecovery}).
      *
      * @param receivedGrace a {@code received} row of a live instance older than this was never handed to its queue
@@ -59,16 +73,19 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
      * @param intervalMs    how often the sweep runs (at most the heartbeat interval: takeover within two heartbeats)
      * @param startDelayMs  when the first sweep runs after start-up
      * @param batchSize     rows claimed per statement; a sweep claims batches until none is left or the queue is full
+     * @param refillIntervalMs once this instance's queue refused rows, how often the same claim runs as room frees up
+     *                      ({@link WebhookRecovery#refill})
      */
     public record Recovery(@DefaultValue("10s") Duration receivedGrace, @DefaultValue("5m") Duration queuedLease,
                            @DefaultValue("5000") Long intervalMs, @DefaultValue("0") Long startDelayMs,
-                           @DefaultValue("100") int batchSize) {
+                           @DefaultValue("100") int batchSize, @DefaultValue("200") Long refillIntervalMs) {
         public Recovery {
             receivedGrace = receivedGrace == null ? Duration.ofSeconds(10) : receivedGrace;
             queuedLease = queuedLease == null ? Duration.ofMinutes(5) : queuedLease;
             intervalMs = intervalMs == null ? 5_000L : intervalMs;
             startDelayMs = startDelayMs == null ? 0L : startDelayMs;
             batchSize = batchSize <= 0 ? 100 : batchSize;
+            refillIntervalMs = refillIntervalMs == null ? 200L : refillIntervalMs;
         }
     }
 

@@ -2,6 +2,7 @@ package io.channelsync.webhook;
 
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -10,10 +11,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands committed webhook_log rows to {@code seda:webhook-events}, fire-and-forget (InOnly, so an
- * HTTP caller never waits for processing: CAMEL-NOTES 3). The queue is bounded; when it is full the
- * row goes back to {@code received} with no owner, and the next recovery sweep of any instance
- * enqueues it.
+ * Hands committed {@code queued} webhook_log rows to {@code seda:webhook-events}, fire-and-forget
+ * (InOnly, so an HTTP caller never waits for processing: CAMEL-NOTES 3). The queue is bounded; the
+ * rows it refuses are released ({@link WebhookLog#release}: {@code received} with no owner, one
+ * statement for all of them), so a recovery sweep of any instance claims them, and this instance's
+ * refill ({@link WebhookRecovery#refill}) does so as soon as room frees up.
  */
 @Component
 public class WebhookQueue {
@@ -27,36 +29,77 @@ public class WebhookQueue {
     private final WebhookLog webhookLog;
     /** Whether the last offer was refused: a burst is logged once when it starts and once when it ends. */
     private final AtomicBoolean full = new AtomicBoolean();
+    /** Rows were released since the last refill found none left: {@link WebhookRecovery#refill} has work. */
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    private volatile SedaEndpoint endpoint;
 
     public WebhookQueue(ProducerTemplate camel, WebhookLog webhookLog) {
         this.camel = camel;
         this.webhookLog = webhookLog;
     }
 
-    /** received -> queued -> onto the queue. False if the row stays received (queue full) or was taken by the sweep. */
-    public boolean handOver(long id) {
-        if (!webhookLog.markQueued(id)) {
-            return false;
+    /**
+     * Enqueues rows already {@code queued} for this instance (by the intake, a sweep's claim or a release of
+     * parked events), in order, until the queue refuses one: that row and the rest are released.
+     *
+     * @return how many were enqueued
+     */
+    public int offer(List<Long> ids) {
+        int offered = 0;
+        while (offered < ids.size() && offer(ids.get(offered))) {
+            offered++;
         }
-        return offer(id);
+        if (offered < ids.size()) {
+            webhookLog.release(ids.subList(offered, ids.size()));
+            backlog.set(true);
+        }
+        return offered;
     }
 
-    /** Enqueues a row already marked queued (by the recovery sweep's claim). */
-    public boolean offer(long id) {
+    /** True once rows were released, until the refill takes them ({@link #drained()}). */
+    public boolean backlogged() {
+        return backlog.get();
+    }
+
+    /** The refill is about to claim every released row it finds room for. */
+    public void drained() {
+        backlog.set(false);
+    }
+
+    /** The refill stopped at the room it had: there may be more. */
+    public void backlogged(boolean more) {
+        if (more) {
+            backlog.set(true);
+        }
+    }
+
+    /** How many more ids the queue takes now. */
+    public int room() {
+        return endpoint().getQueue().remainingCapacity();
+    }
+
+    /** Resolved once: looking the URI up normalises it on every send, a cost the profile showed per request. */
+    private SedaEndpoint endpoint() {
+        SedaEndpoint resolved = endpoint;
+        if (resolved == null) {
+            resolved = camel.getCamelContext().getEndpoint(URI, SedaEndpoint.class);
+            endpoint = resolved;
+        }
+        return resolved;
+    }
+
+    private boolean offer(long id) {
         try {
-            camel.sendBodyAndHeader(URI, ExchangePattern.InOnly, id, LOG_ID, id);
+            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, id, LOG_ID, id);
             if (full.compareAndSet(true, false)) {
                 log.info("Webhook queue accepts work again (webhook {})", id);
             }
             return true;
         } catch (RuntimeException e) {
             if (full.compareAndSet(false, true)) {
-                log.warn("Webhook queue refused webhook {} ({}): it and the deliveries after it stay stored as received, "
-                        + "and the recovery sweep enqueues them; see the queues component of /actuator/health", id, e.getMessage());
-            } else {
-                log.debug("Webhook {} is stored but the queue is still full; left for the recovery sweep", id);
+                log.warn("Webhook queue refused webhook {} ({}): it and the deliveries after it are released as received with no "
+                        + "owner, and enqueued again as room frees up; see the queues component of /actuator/health", id, e.getMessage());
             }
-            webhookLog.release(List.of(id));
             return false;
         }
     }

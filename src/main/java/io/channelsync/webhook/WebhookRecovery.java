@@ -17,6 +17,9 @@ import java.util.List;
  * not enqueue are released at once (no owner), so the next sweep takes them again.
  * Each sweep also releases parked ({@code unmapped}) events whose listing has a mapping by now
  * ({@link UnmappedEvents#releaseAll}): a release lost with a crash right after a mapping's commit is caught up here.
+ * <p>
+ * The backlog of a burst drains at the speed of processing, not one sweep per interval: once this instance's
+ * queue refused rows, {@link #refill} (route {@code webhook-backlog}) runs the same claim as room frees up.
  */
 @Component("webhookRecovery")
 public class WebhookRecovery {
@@ -37,28 +40,45 @@ public class WebhookRecovery {
     /** @return how many rows were enqueued again (parked events whose listing is mapped by now are released first) */
     public int recover() {
         unmapped.releaseAll();
+        int enqueued = claimAndEnqueue(Integer.MAX_VALUE);
+        if (enqueued > 0) {
+            log.warn("Recovered {} webhook event(s) left unprocessed (released by a full queue, or of a dead instance)", enqueued);
+        }
+        return enqueued;
+    }
+
+    /**
+     * The sweep's claim, early: when this instance's queue refused rows (they were released), claims as many as
+     * the queue has room for, every {@code channel-sync.webhooks.recovery.refill-interval-ms}. Does nothing, and
+     * runs no query, unless the queue refused a row.
+     *
+     * @return how many rows were enqueued
+     */
+    public int refill() {
+        if (!queue.backlogged()) {
+            return 0;
+        }
+        int room = queue.room();
+        if (room == 0) {
+            return 0;
+        }
+        queue.drained(); // before the claim: a row refused while it runs sets it again
+        return claimAndEnqueue(room);
+    }
+
+    /** Claims batch after batch, at most {@code limit} rows, until a batch is short or the queue refuses a row. */
+    private int claimAndEnqueue(int limit) {
         int enqueued = 0;
-        while (true) {
-            List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), config.batchSize());
-            int offered = 0;
-            while (offered < claimed.size() && queue.offer(claimed.get(offered))) {
-                offered++;
-            }
-            enqueued += offered;
-            if (offered < claimed.size()) {
-                // queue full: the refused row was released by the queue, the rest of the batch is released here
-                webhookLog.release(claimed.subList(offered + 1, claimed.size()));
-                log.warn("Recovered {} webhook event(s) left unprocessed; the queue is full, {} wait for the next sweep",
-                        enqueued, claimed.size() - offered);
+        while (enqueued < limit) {
+            int wanted = Math.min(config.batchSize(), limit - enqueued);
+            List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), wanted);
+            int accepted = claimed.isEmpty() ? 0 : queue.offer(claimed); // what it refuses is released at once
+            enqueued += accepted;
+            if (claimed.size() < wanted || accepted < claimed.size()) {
                 return enqueued;
             }
-            if (claimed.size() < config.batchSize()) {
-                break;
-            }
         }
-        if (enqueued > 0) {
-            log.warn("Recovered {} webhook event(s) left unprocessed", enqueued);
-        }
+        queue.backlogged(true); // stopped at the limit: there may be more
         return enqueued;
     }
 }

@@ -27,7 +27,7 @@ public class WebhookSignatureCheck implements Processor {
     static final String PREFIX = "channel-sync.webhooks.";
     /** Keys of {@link WebhookProperties} itself: no channel's block may take one of them. */
     private static final Set<String> RESERVED_KEYS = Set.of("tolerance", "max-body-bytes", "db-timeout", "queue-size",
-            "consumers", "recovery", "retry");
+            "consumers", "commit", "recovery", "retry");
     private static final Logger log = LoggerFactory.getLogger(WebhookSignatureCheck.class);
 
     private record Scheme(SignatureVerifier verifier, WebhookProperties.Channel settings) {

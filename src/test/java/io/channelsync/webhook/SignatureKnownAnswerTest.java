@@ -26,7 +26,7 @@ class SignatureKnownAnswerTest {
     private final Instant signedAt = Instant.ofEpochSecond(Long.parseLong(vectors.getProperty("airbnb.timestamp")));
     private final Duration tolerance = Duration.ofSeconds(300);
     private final WebhookProperties properties = new WebhookProperties(tolerance, 262144, Duration.ofSeconds(5),
-            10, 1, null, null, 4);
+            10, 1, null, null, null, 4);
 
     @Test
     void timestampedHmacAcceptsTheOpensslVector() {

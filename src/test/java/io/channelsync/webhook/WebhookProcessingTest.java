@@ -68,9 +68,9 @@ class WebhookProcessingTest extends IntegrationTest {
             throw new IllegalArgumentException(e);
         }
         long id = jdbc.queryForObject("insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, "
-                + "signature_valid, status) values ('booking_com', ?, ?, now(), ?, cast(? as jsonb), true, 'received') returning id",
+                + "signature_valid, status) values ('booking_com', ?, ?, now(), ?, cast(? as jsonb), true, 'queued') returning id",
                 Long.class, "evt-" + UUID.randomUUID(), type, json.getBytes(StandardCharsets.UTF_8), json);
-        assertThat(queue.handOver(id)).as("webhook %s handed to the queue", id).isTrue();
+        assertThat(queue.offer(java.util.List.of(id))).as("webhook %s handed to the queue", id).isEqualTo(1);
         return id;
     }
 

@@ -55,11 +55,11 @@ public class AirbnbWebhookEvents implements InboundEvents {
     public Changes apply(InboundEvent event) {
         String action = event.eventType();
         if ("test_notification".equals(action)) {
-            log.info("Airbnb test notification {} received", event.id());
+            log.debug("Airbnb test notification {} received", event.id());
             return Changes.nothing("test notification");
         }
         if (action == null || !RESERVATION_ACTIONS.contains(action)) {
-            log.info("Airbnb webhook {} has action '{}', which is not a reservation action: recorded, nothing applied", event.id(), action);
+            log.debug("Airbnb webhook {} has action '{}', which is not a reservation action: recorded, nothing applied", event.id(), action);
             return Changes.nothing("action '" + action + "' recorded, nothing applied");
         }
         JsonNode r = event.payload().path("reservation");

@@ -77,7 +77,7 @@ public class BookingComWebhookEvents implements InboundEvents {
         }
         String type = event.eventType() == null ? "" : event.eventType();
         if (!type.startsWith("reservation")) {
-            log.info("Booking.com webhook {} has type '{}', not a reservation alert: recorded, nothing applied", event.id(), type);
+            log.debug("Booking.com webhook {} has type '{}', not a reservation alert: recorded, nothing applied", event.id(), type);
             return Changes.nothing("type '" + type + "' recorded, nothing applied");
         }
         // Booking.com never pushes reservations: an alert about them asks for a poll of its queue, after the commit
