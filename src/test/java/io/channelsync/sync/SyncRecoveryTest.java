@@ -36,13 +36,19 @@ class SyncRecoveryTest extends SyncTestSupport {
                 insert into sync_logs (agency_id, mapping_id, operation, payload, status) values (?, ?, 'push_availability', '{}', 'running')
                 returning id""", Long.class, f.agency().id(), f.mapping());
 
-        // two sweeps at once (two instances): the job is taken by exactly one of them
-        var a = CompletableFuture.supplyAsync(recovery::sweep);
-        var b = CompletableFuture.supplyAsync(recovery::sweep);
-        List<Long> recovered = new ArrayList<>(a.get());
-        recovered.addAll(b.get());
-        assertThat(recovered).containsOnlyOnce(job).doesNotContain(fresh);
-        assertThat(recovery.sweep()).doesNotContain(job);
+        // two sweeps at once (two instances): the job is taken by exactly one of them. The periodic sweep is
+        // paused meanwhile: it would otherwise race the two and could take the job first.
+        camel.getRouteController().stopRoute("sync-recovery");
+        try {
+            var a = CompletableFuture.supplyAsync(recovery::sweep);
+            var b = CompletableFuture.supplyAsync(recovery::sweep);
+            List<Long> recovered = new ArrayList<>(a.get());
+            recovered.addAll(b.get());
+            assertThat(recovered).containsOnlyOnce(job).doesNotContain(fresh);
+            assertThat(recovery.sweep()).doesNotContain(job);
+        } finally {
+            camel.getRouteController().startRoute("sync-recovery");
+        }
 
         awaitStatus(job, "succeeded", Duration.ofSeconds(10));
         assertThat(outcomes(job)).containsExactly("transient_failure", "succeeded");
