@@ -20,7 +20,6 @@ import java.util.UUID;
 @Component
 public class AirbnbApi {
 
-    public static final String PLATFORM = "airbnb";
     public static final String API_KEY_HEADER = "X-Airbnb-API-Key";
     public static final String OAUTH_HEADER = "X-Airbnb-OAuth-Token";
 
@@ -49,7 +48,7 @@ public class AirbnbApi {
     String tokenOf(UUID connectionId) throws ChannelCallException {
         JsonNode token = connections.credentials(connectionId).map(c -> c.path("oauth_token")).orElse(null);
         if (token == null || !token.isTextual() || token.asText().isBlank()) {
-            throw new ChannelCallException(PLATFORM, 401, "channel connection " + connectionId
+            throw new ChannelCallException(AirbnbConnector.PLATFORM, 401, "channel connection " + connectionId
                     + " has no host OAuth token (deleted, or made without credentials)", null);
         }
         return token.asText();
@@ -69,7 +68,7 @@ public class AirbnbApi {
      * @throws ChannelCallException (401, not transient) when the listing's mapping names no live connection with a token
      */
     Host hostOfListing(String listingId) throws ChannelCallException {
-        UUID connection = connections.connectionOfListing(PLATFORM, listingId).orElseThrow(() -> new ChannelCallException(PLATFORM, 401,
+        UUID connection = connections.connectionOfListing(AirbnbConnector.PLATFORM, listingId).orElseThrow(() -> new ChannelCallException(AirbnbConnector.PLATFORM, 401,
                 "listing " + listingId + " has no live mapping with a channel connection, so no host OAuth token to call with;"
                         + " give its mapping a connection_id", null));
         String host = connections.findLive(connection).map(c -> c.accountId()).orElse(null);

@@ -68,7 +68,7 @@ public class AirbnbCalendarClient {
             HttpRequest.Builder request = api.request("/v2/calendars/" + AirbnbApi.enc(listingId) + "/" + range.start() + "/" + range.end(), token)
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString(body(range)));
-            status = http.call(AirbnbApi.PLATFORM, "calendar push of listing " + listingId + " " + range.start() + ".." + range.end(),
+            status = http.call(AirbnbConnector.PLATFORM, "calendar push of listing " + listingId + " " + range.start() + ".." + range.end(),
                     request, HttpResponse.BodyHandlers.ofString()).statusCode();
         }
         return status;

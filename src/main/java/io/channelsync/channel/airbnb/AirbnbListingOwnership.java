@@ -62,7 +62,7 @@ public class AirbnbListingOwnership implements ListingOwnership {
     public boolean owns(ChannelConnection connection, String listingId) throws IOException {
         var request = api.request("/v2/listings/" + AirbnbApi.enc(listingId), api.tokenOf(connection.id())).GET();
         JsonNode listing;
-        try (InputStream in = http.call(AirbnbApi.PLATFORM, "listing read of " + listingId, request,
+        try (InputStream in = http.call(AirbnbConnector.PLATFORM, "listing read of " + listingId, request,
                 HttpResponse.BodyHandlers.ofInputStream()).body()) {
             listing = json.readTree(in).path("listing");
         } catch (ChannelCallException e) {

@@ -57,7 +57,7 @@ public class AirbnbReservationsClient implements ReservationPages {
 
     @Override
     public String platform() {
-        return AirbnbApi.PLATFORM;
+        return AirbnbConnector.PLATFORM;
     }
 
     @Override
@@ -75,7 +75,7 @@ public class AirbnbReservationsClient implements ReservationPages {
             String query = "/v2/reservations?host_id=" + AirbnbApi.enc(host.hostId()) + "&_limit=" + PAGE_SIZE
                     + (cursor == null ? "" : "&_cursor=" + AirbnbApi.enc(cursor));
             JsonNode body;
-            try (InputStream in = http.call(AirbnbApi.PLATFORM, "reservations of host " + host.hostId(),
+            try (InputStream in = http.call(AirbnbConnector.PLATFORM, "reservations of host " + host.hostId(),
                     api.request(query, host.token()).GET(), HttpResponse.BodyHandlers.ofInputStream()).body()) {
                 body = json.readTree(in);
             }
@@ -109,7 +109,7 @@ public class AirbnbReservationsClient implements ReservationPages {
         String first = r.path("guest_first_name").asText("");
         String last = r.path("guest_last_name").asText("");
         try {
-            return new ChannelReservation(AirbnbApi.PLATFORM, code, listingId, null,
+            return new ChannelReservation(AirbnbConnector.PLATFORM, code, listingId, null,
                     LocalDate.parse(r.path("start_date").asText()), LocalDate.parse(r.path("end_date").asText()),
                     AirbnbStatus.toPms(statusType, code), (first + " " + last).trim(),
                     r.hasNonNull("number_of_guests") ? r.get("number_of_guests").asInt() : null,

@@ -78,7 +78,7 @@ public class AirbnbSandbox {
         if (refused != null) {
             return refused;
         }
-        sandbox.record("airbnb", "GET", path, listingId, 200, null);
+        sandbox.record(AirbnbConnector.PLATFORM, "GET", path, listingId, 200, null);
         return ResponseEntity.ok(Map.of("listing", Map.of("id", new java.math.BigInteger(listingId), "user_id", new java.math.BigInteger(hostOf(listingId)))));
     }
 
@@ -93,10 +93,10 @@ public class AirbnbSandbox {
         }
         String problem = calendarProblem(startDate, endDate, body);
         if (problem != null) {
-            sandbox.record("airbnb", "PUT", path, listingId, 400, body.toString());
+            sandbox.record(AirbnbConnector.PLATFORM, "PUT", path, listingId, 400, body.toString());
             return error(400, "invalid_request", problem);
         }
-        sandbox.record("airbnb", "PUT", path, listingId, 200, body.toString());
+        sandbox.record(AirbnbConnector.PLATFORM, "PUT", path, listingId, 200, body.toString());
         return ResponseEntity.ok(Map.of("listing_id", new java.math.BigInteger(listingId), "start_date", startDate, "end_date", endDate));
     }
 
@@ -136,7 +136,7 @@ public class AirbnbSandbox {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("reservations", offset < end ? all.subList(offset, end) : List.of());
         page.put("paging", paging);
-        sandbox.record("airbnb", "GET", path, hostId, 200, null);
+        sandbox.record(AirbnbConnector.PLATFORM, "GET", path, hostId, 200, null);
         return ResponseEntity.ok(page);
     }
 
@@ -169,18 +169,18 @@ public class AirbnbSandbox {
     private ResponseEntity<Map<String, Object>> refuseListing(String path, String listingId, String token, String body) {
         String method = body == null ? "GET" : "PUT";
         if (token == null || token.isBlank()) {
-            sandbox.record("airbnb", method, path, listingId, 401, body);
+            sandbox.record(AirbnbConnector.PLATFORM, method, path, listingId, 401, body);
             return error(401, "unauthorized", "X-Airbnb-OAuth-Token is required");
         }
         int fault = sandbox.answerFor(listingId, 200);
         if (fault != 200) {
-            sandbox.record("airbnb", method, path, listingId, fault, body);
+            sandbox.record(AirbnbConnector.PLATFORM, method, path, listingId, fault, body);
             return error(fault, "sandbox_fault", "injected HTTP " + fault);
         }
         String host = hostOf(listingId);
         int status = host == null ? 404 : sameToken(hosts.get(host).token(), token) ? 0 : 403;
         if (status != 0) {
-            sandbox.record("airbnb", method, path, listingId, status, body);
+            sandbox.record(AirbnbConnector.PLATFORM, method, path, listingId, status, body);
             return error(status, status == 404 ? "not_found" : "forbidden",
                     status == 404 ? "no listing " + listingId : "listing " + listingId + " is not this token's host's");
         }
@@ -188,7 +188,7 @@ public class AirbnbSandbox {
     }
 
     private ResponseEntity<Map<String, Object>> answer(String path, String key, int status, String error, String message) {
-        sandbox.record("airbnb", "GET", path, key, status, null);
+        sandbox.record(AirbnbConnector.PLATFORM, "GET", path, key, status, null);
         return error(status, error, message);
     }
 

@@ -64,7 +64,6 @@ import java.util.Objects;
 public class BookingComAvailabilityClient {
 
     private static final Logger log = LoggerFactory.getLogger(BookingComAvailabilityClient.class);
-    static final String PLATFORM = "booking_com";
     /** The sample's {@code TimeStamp}: seconds, no offset; we send UTC. */
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
     private final ChannelProperties properties;
@@ -92,7 +91,7 @@ public class BookingComAvailabilityClient {
                 .POST(HttpRequest.BodyPublishers.ofString(request(listing, days, bookingCom.target(), Instant.now())));
         HttpResponse<String> response = http.callWithBearer(BookingComConnector.PLATFORM, what, tokens, request, HttpResponse.BodyHandlers.ofString());
         if (response.body() != null && response.body().contains("<Errors")) {
-            throw new ChannelCallException(PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
+            throw new ChannelCallException(BookingComConnector.PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
         }
         return response.statusCode();
     }

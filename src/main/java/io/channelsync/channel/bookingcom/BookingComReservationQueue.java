@@ -52,7 +52,7 @@ public class BookingComReservationQueue {
         String what = "acknowledgement of reservation " + reservationId + " (" + kind.endpoint + ")";
         HttpResponse<String> response = http.callWithBearer(BookingComConnector.PLATFORM, what, tokens, request, HttpResponse.BodyHandlers.ofString());
         if (response.body() != null && response.body().contains("<Errors")) {
-            throw new ChannelCallException("booking_com", response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
+            throw new ChannelCallException(BookingComConnector.PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
         }
     }
 

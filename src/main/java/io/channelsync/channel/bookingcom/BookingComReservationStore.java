@@ -40,7 +40,6 @@ import java.util.Optional;
 public class BookingComReservationStore {
 
     private static final Logger log = LoggerFactory.getLogger(BookingComReservationStore.class);
-    static final String PLATFORM = "booking_com";
 
     /**
      * @param error     why the message could not be stored (acknowledged as failed), or null (stored or parked: success)
@@ -80,7 +79,7 @@ public class BookingComReservationStore {
             if (inserted.isPresent()) {
                 return apply(inserted.get(), r);
             }
-            WebhookLog.Logged logged = webhookLog.lockLive(PLATFORM, r.eventId()).orElseThrow(
+            WebhookLog.Logged logged = webhookLog.lockLive(BookingComConnector.PLATFORM, r.eventId()).orElseThrow(
                     () -> new IllegalStateException("event " + r.eventId() + " neither inserted nor found"));
             if (HELD.contains(logged.status())) {
                 log.info("Booking.com reservation {} ({}) is already held (webhook_log {}, {}): not applied again",
@@ -127,7 +126,7 @@ public class BookingComReservationStore {
         String error = String.join("; ", problems);
         if (!withoutMapping.isEmpty()) {
             // parked: durably ours, so acknowledged as a success after the commit; applied when the room is mapped
-            UnmappedEvents.Parked parked = unmapped.park(id, PLATFORM, r.eventId(), withoutMapping.get(0), error);
+            UnmappedEvents.Parked parked = unmapped.park(id, BookingComConnector.PLATFORM, r.eventId(), withoutMapping.get(0), error);
             log.warn("Booking.com reservation {} ({}, webhook_log {}) parked as unmapped: {}", r.reservationId(), r.eventId(), id, error);
             return new Outcome(id, null, false, parked);
         }
@@ -142,12 +141,12 @@ public class BookingComReservationStore {
         if (problem != null) {
             return "invalid reservation: " + problem;
         }
-        Optional<ChannelBookings.Mapping> mapping = bookings.mapping(PLATFORM, b.listingId(), b.roomId());
+        Optional<ChannelBookings.Mapping> mapping = bookings.mapping(BookingComConnector.PLATFORM, b.listingId(), b.roomId());
         if (mapping.isEmpty()) {
             withoutMapping.add(b);
             return "no mapping for hotel " + b.listingId() + " room " + b.roomId();
         }
-        ChannelBookings.Stay before = bookings.lockStored(PLATFORM, b.reservationCode()).orElse(null);
+        ChannelBookings.Stay before = bookings.lockStored(BookingComConnector.PLATFORM, b.reservationCode()).orElse(null);
         if (!bookings.upsert(mapping.get(), b, webhookLogId)) {
             log.info("Booking.com reservation {}: a version as new as {} is already stored; nothing changed", b.reservationCode(), b.eventTime());
             return "";
@@ -155,7 +154,7 @@ public class BookingComReservationStore {
         // the property's other channels, over the stay (widened to the old one when the dates moved: those nights reopen)
         LocalDate from = before == null || b.checkIn().isBefore(before.checkIn()) ? b.checkIn() : before.checkIn();
         LocalDate to = before == null || b.checkOut().isAfter(before.checkOut()) ? b.checkOut() : before.checkOut();
-        syncJobs.createForProperty(mapping.get().propertyId(), null, PLATFORM, from, to,
+        syncJobs.createForProperty(mapping.get().propertyId(), null, BookingComConnector.PLATFORM, from, to,
                 "booking_com reservation " + b.reservationCode() + " " + b.status() + " (webhook " + webhookLogId + ")");
         log.info("Booking.com reservation {} stored ({} to {}, {}) for property {}", b.reservationCode(), b.checkIn(), b.checkOut(),
                 b.status(), mapping.get().propertyId());
@@ -187,7 +186,7 @@ public class BookingComReservationStore {
         payload.put("rooms", rooms);
         JsonNode tree = json.valueToTree(payload);
         // not a signed delivery: polled by us over TLS with our token (signature_valid stays false)
-        return new WebhookLog.Delivery(PLATFORM, r.eventId(), r.kind().endpoint, r.versionTime(),
+        return new WebhookLog.Delivery(BookingComConnector.PLATFORM, r.eventId(), r.kind().endpoint, r.versionTime(),
                 Map.of("source", "poll", "endpoint", r.kind().endpoint), r.fragment(), tree, false);
     }
 }

@@ -56,7 +56,7 @@ public class BookingComReservationsClient implements ReservationPages {
 
     @Override
     public String platform() {
-        return "booking_com";
+        return BookingComConnector.PLATFORM;
     }
 
     @Override

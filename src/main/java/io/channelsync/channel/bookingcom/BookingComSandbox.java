@@ -43,7 +43,6 @@ public class BookingComSandbox {
     private static final Pattern ROOM_CODE = Pattern.compile("InvTypeCode=\"(\\d+)\"");
     private static final Pattern RES_ID = Pattern.compile("ResID_Value=\"([^\"]+)\"");
     private static final String OTA_NS = "http://www.opentravel.org/OTA/2003/05";
-    private static final String CHANNEL = "booking_com";
 
     /** A message waiting in one of Booking.com's queues. */
     record Queued(String reservationId, String hotelId, String xml) {
@@ -61,7 +60,7 @@ public class BookingComSandbox {
     @PostMapping(path = "/token-based-authentication/exchange", produces = MediaType.APPLICATION_JSON_VALUE)
     synchronized ResponseEntity<Map<String, Object>> token(@RequestBody(required = false) JsonNode body) {
         boolean credentials = body != null && !body.path("client_id").asText("").isBlank() && !body.path("client_secret").asText("").isBlank();
-        sandbox.record(CHANNEL, "POST", "/token-based-authentication/exchange", null, credentials ? 200 : 401, null);
+        sandbox.record(BookingComConnector.PLATFORM, "POST", "/token-based-authentication/exchange", null, credentials ? 200 : 401, null);
         if (!credentials) {
             return ResponseEntity.status(401).body(Map.of("error", "invalid_client", "message", "client_id and client_secret are required"));
         }
@@ -77,7 +76,7 @@ public class BookingComSandbox {
         String room = firstMatch(ROOM_CODE, body);
         String key = room != null ? room : firstMatch(HOTEL_CODE, body);
         int status = authorized(authorization) ? sandbox.answerFor(key, 200) : 401;
-        sandbox.record(CHANNEL, "POST", "/hotels/ota/OTA_HotelAvailNotif", key, status, body);
+        sandbox.record(BookingComConnector.PLATFORM, "POST", "/hotels/ota/OTA_HotelAvailNotif", key, status, body);
         return ResponseEntity.status(status).body(otaResponse("OTA_HotelAvailNotifRS", status));
     }
 
@@ -91,7 +90,7 @@ public class BookingComSandbox {
         }
         String body = "<" + endpoint + "RQ xmlns=\"" + OTA_NS + "\" TimeStamp=\"" + Instant.now() + "\" Target=\"Test\" Version=\"2.001\"><"
                 + container + ">" + String.join("", messages) + "</" + container + "></" + endpoint + "RQ>";
-        sandbox.record(CHANNEL, "GET", "/hotels/ota/" + endpoint, null, status, status == 200 ? body : null);
+        sandbox.record(BookingComConnector.PLATFORM, "GET", "/hotels/ota/" + endpoint, null, status, status == 200 ? body : null);
         return ResponseEntity.status(status).body(status == 200 ? body : otaResponse(endpoint + "RS", status));
     }
 
@@ -105,7 +104,7 @@ public class BookingComSandbox {
                 queues.getOrDefault(endpoint, new ArrayList<>()).removeIf(q -> ids.contains(q.reservationId()));
             }
         }
-        sandbox.record(CHANNEL, "POST", "/hotels/ota/" + endpoint, ids.isEmpty() ? null : ids.get(0), status, body);
+        sandbox.record(BookingComConnector.PLATFORM, "POST", "/hotels/ota/" + endpoint, ids.isEmpty() ? null : ids.get(0), status, body);
         return ResponseEntity.status(status).body(otaResponse(endpoint + "RS", status));
     }
 

@@ -102,7 +102,7 @@ public class BookingComTokenProvider implements BearerTokens {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.effectiveTokenUrl()))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.call("booking_com", "token exchange", request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.call(BookingComConnector.PLATFORM, "token exchange", request, HttpResponse.BodyHandlers.ofString());
         JsonNode answer = json.readTree(response.body());
         String jwt = answer.path("jwt").asText(null);
         if (jwt == null || jwt.isBlank()) {

@@ -121,7 +121,7 @@ public final class OtaReservations {
                 String code = single ? reservationId : reservationId + "-" + (room.index() != null ? room.index() : String.valueOf(i + 1));
                 BigDecimal amount = room.total() != null ? room.total() : single ? total : null;
                 String cur = room.currency() != null ? room.currency() : currency;
-                out.add(new ChannelReservation("booking_com", code, room.hotelId(), room.roomId(), room.checkIn(), room.checkOut(),
+                out.add(new ChannelReservation(BookingComConnector.PLATFORM, code, room.hotelId(), room.roomId(), room.checkIn(), room.checkOut(),
                         status, guestName, room.guests(), amount, cur, versionTime));
             }
             return out;
