@@ -107,6 +107,12 @@ class ConsoleBrowserTest extends SyncTestSupport {
         assertThat(cell(row, "sync_log_id")).isEqualTo(Long.toString(dead.job()));
         screenshot("deadletter-listed");
 
+        row.findElement(By.cssSelector("button[data-action=details]")).click();
+        WebElement detail = await().atMost(UI_WAIT).ignoreExceptions().until(() -> browser.findElement(By.id("detail")), WebElement::isDisplayed);
+        assertThat(detail.getText()).contains("payload").contains(f.listing()).contains("attempts");
+        screenshot("deadletter-details");
+        row = awaitRow(dead.deadLetter());
+
         row.findElement(By.cssSelector("button[data-action=requeue]")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> "requeued".equals(
                 jdbc.queryForObject("select status from deadletters where id = ?", String.class, dead.deadLetter())));
