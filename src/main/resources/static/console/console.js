@@ -72,7 +72,7 @@ function el(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? '' : value);
   }
-  for (const child of children.flat()) node.append(child instanceof Node ? child : String(child ?? ''));
+  for (const child of children.flat(Infinity)) node.append(child instanceof Node ? child : String(child ?? ''));
   return node;
 }
 
@@ -220,6 +220,12 @@ function cell(value) {
   return text.length > 140 ? el('span', { title: text }, `${text.slice(0, 140)}…`) : text;
 }
 
+/** A value shown whole (a detail): objects and long text (a stack trace, a raw body) as preformatted text. */
+function whole(value) {
+  if (value !== null && typeof value === 'object') return el('pre', {}, JSON.stringify(value, null, 2));
+  return typeof value === 'string' && value.length > 140 ? el('pre', {}, value) : cell(value);
+}
+
 /**
  * A table of rows: the given columns (or every field the rows have), a Details button when onDetail
  * is given, and the actions' buttons. parent is passed to the actions of a related list.
@@ -277,9 +283,8 @@ async function openDetail(row) {
   const lists = Object.entries(item).filter(([, v]) => Array.isArray(v));
   detail.replaceChildren(
     el('h3', {}, `${pane.title}: ${row.id} `, close),
-    el('dl', {}, plain.map(([name, value]) => [el('dt', {}, name),
-      el('dd', {}, value !== null && typeof value === 'object' ? el('pre', {}, JSON.stringify(value, null, 2)) : cell(value))])),
-    lists.map(([name, values]) => [el('h4', {}, name),
+    el('dl', {}, plain.map(([name, value]) => [el('dt', {}, name), el('dd', {}, whole(value))])),
+    ...lists.flatMap(([name, values]) => [el('h4', {}, name),
       values.every(v => v !== null && typeof v === 'object') ? table(values, null) : el('pre', {}, JSON.stringify(values))]));
   detail.hidden = false;
   if (pane.related) await related(pane.related, item, detail);
