@@ -17,6 +17,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 
 /**
@@ -24,12 +26,17 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * prove themselves with their signatures. The actuator needs an operator key (Prometheus sends it
  * as its bearer token), except {@code /actuator/health}, which answers its status to anyone and its
  * details only to an operator ({@code management.endpoint.health.show-details: when-authorized}).
- * Stateless: no sessions, no CSRF (no cookies are used).
+ * Stateless: no sessions, no CSRF (no cookies are used). The operator console's files under
+ * {@code /console/**} are public (they hold no data); every call the page makes goes to the API with
+ * the key, kept in the tab's sessionStorage. A strict Content-Security-Policy on the console (its own
+ * scripts and styles only, API calls to this origin only) keeps injected script from reading that key.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+    static final String CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider,
@@ -63,6 +70,9 @@ public class SecurityConfig {
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(h -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        request -> request.getRequestURI().startsWith(request.getContextPath() + "/console"),
+                        new StaticHeadersWriter("Content-Security-Policy", CONSOLE_CSP))))
                 .addFilterBefore(bearer, BasicAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((request, response, denied) ->

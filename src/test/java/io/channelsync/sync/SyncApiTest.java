@@ -130,15 +130,12 @@ class SyncApiTest extends SyncTestSupport {
     void deadLettersAreListedReadDiscardedAndBatchRequeuedButAnotherAgencysAreNotFound() throws Exception {
         Fixture f = airbnbFixture();
         CHANNELS.stubFor(put(urlPathMatching(airbnbPath(f))).willReturn(aResponse().withStatus(400)));
-        long first = trigger(f);
-        long second = trigger(f);
-        for (long job : new long[] {first, second}) {
-            awaitStatus(job, "failed", Duration.ofSeconds(10));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
-                    jdbc.queryForObject("select count(*) from deadletters where sync_log_id = ?", Integer.class, job) == 1);
-        }
-        long dlFirst = jdbc.queryForObject("select id from deadletters where sync_log_id = ?", Long.class, first);
-        long dlSecond = jdbc.queryForObject("select id from deadletters where sync_log_id = ?", Long.class, second);
+        DeadLettered firstDead = deadLettered(f);
+        DeadLettered secondDead = deadLettered(f);
+        long first = firstDead.job();
+        long second = secondDead.job();
+        long dlFirst = firstDead.deadLetter();
+        long dlSecond = secondDead.deadLetter();
         String key = f.agency().apiKey();
         String otherKey = data.agency().apiKey();
 

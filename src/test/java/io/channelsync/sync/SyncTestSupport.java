@@ -59,6 +59,22 @@ public abstract class SyncTestSupport extends IntegrationTest {
         return ids.get(0).asLong();
     }
 
+    /** A sync job and the dead letter it ended in. */
+    protected record DeadLettered(long job, long deadLetter) {
+    }
+
+    /**
+     * Triggers a job of the fixture and waits for its dead letter: the caller has stubbed the channel
+     * to refuse the push for good (a 4xx), so the job fails at once and is dead-lettered, the real way.
+     */
+    protected DeadLettered deadLettered(Fixture f) throws Exception {
+        long job = trigger(f);
+        awaitStatus(job, "failed", Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                jdbc.queryForObject("select count(*) from deadletters where sync_log_id = ?", Integer.class, job) == 1);
+        return new DeadLettered(job, jdbc.queryForObject("select id from deadletters where sync_log_id = ?", Long.class, job));
+    }
+
     protected String status(long job) {
         return jdbc.queryForObject("select status from sync_logs where id = ?", String.class, job);
     }
