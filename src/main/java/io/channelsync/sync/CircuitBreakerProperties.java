@@ -30,7 +30,7 @@ import java.time.Duration;
 @Validated
 @ConfigurationProperties("channel-sync.circuit-breaker")
 public record CircuitBreakerProperties(@DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRate,
-                                       @DefaultValue("10") @Min(1) int minimumCalls,
+                                       @DefaultValue("20") @Min(1) int minimumCalls,
                                        @DefaultValue("60s") Duration window,
                                        @DefaultValue("30s") Duration waitInOpen,
                                        @DefaultValue("2m") Duration probeTimeout,

@@ -3,8 +3,6 @@ package io.channelsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.channelsync.support.TestData;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -25,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 14 §2: one circuit breaker per channel. While a channel is down its jobs are held (status held, retries
  * kept), never burned into dead letters; a half-open probe that succeeds resumes them, and opening and closing
- * raise channel_down / channel_up. Test profile: 20 calls in a 10 s window before the rate counts, probe after 1 s.
+ * raise channel_down / channel_up. Test profile: 20 calls in a 10 s window before the rate counts, probe after 1 s;
+ * every test starts with closed breakers (IntegrationTest).
  */
 class ChannelBreakerTest extends SyncTestSupport {
 
@@ -33,12 +32,6 @@ class ChannelBreakerTest extends SyncTestSupport {
 
     @Autowired
     ChannelBreakers breakers;
-
-    @BeforeEach
-    @AfterEach
-    void closeBreakers() {
-        breakers.reset();
-    }
 
     @Test
     void aChannelDownForTwoMinutesEndsWithNoDeadLettersAndEveryJobSucceededAfterItReturns() throws Exception {
