@@ -32,7 +32,7 @@ import java.util.function.ToDoubleFunction;
 public class ChannelSyncMetrics {
 
     private static final List<String> WEBHOOK_STATUSES = List.of("received", "queued", "processed", "failed", "rejected", "duplicate", "unmapped");
-    private static final List<String> JOB_STATUSES = List.of("pending", "running", "retrying", "succeeded", "failed", "deadlettered");
+    private static final List<String> JOB_STATUSES = List.of("pending", "running", "retrying", "held", "succeeded", "failed", "deadlettered");
     private static final List<String> DISCREPANCY_KINDS = List.of("missing_in_pms", "missing_on_channel", "dates_differ",
             "status_differs", "guests_differ", "amount_differs", "double_booking", "channel_unreachable");
 

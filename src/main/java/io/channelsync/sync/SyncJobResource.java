@@ -29,7 +29,7 @@ import java.util.UUID;
 @Component("syncJobResource")
 public class SyncJobResource {
 
-    static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "succeeded", "failed", "deadlettered");
+    static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "held", "succeeded", "failed", "deadlettered");
 
     /** Body of POST /api/v1/sync/availability. */
     public record TriggerRequest(UUID propertyId, List<String> platforms, LocalDate from, LocalDate to) {

@@ -50,10 +50,12 @@ public class SyncJobWorker {
     private final Channels channels;
     private final RetryProperties retry;
     private final SyncProperties sync;
+    private final ChannelBreakers breakers;
     private final Clock clock = Clock.systemUTC();
 
     public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, Channels channels,
-                         RetryProperties retry, SyncProperties sync) {
+                         RetryProperties retry, SyncProperties sync, ChannelBreakers breakers) {
+        this.breakers = breakers;
         this.states = states;
         this.sql = sql;
         this.channels = channels;
@@ -88,6 +90,12 @@ public class SyncJobWorker {
                 log.warn("Sync job {} pushed, but it was no longer running under lease token {} (taken over): "
                         + "its new owner's outcome stands", jobId, claim.token());
             }
+        } catch (ChannelBreakers.ChannelDown down) {
+            // the channel is down: held with its retries kept (no retry, no dead letter); resumed when it is back
+            Throwable cause = down.called() ? down.getCause() : down;
+            states.hold(claim, down.called() ? "transient_failure" : "held", ChannelFailures.httpStatus(cause),
+                    ChannelFailures.describe(cause));
+            log.debug("Sync job {} attempt {} held: {}", jobId, attempt, down.getMessage());
         } catch (Exception failure) {
             String error = ChannelFailures.describe(failure);
             Integer status = ChannelFailures.httpStatus(failure);
@@ -141,8 +149,9 @@ public class SyncJobWorker {
             log.debug("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
             return 204;
         }
-        return connector.availability().push(new MappedListing((String) job.get("listing_id"), (String) job.get("room_id"),
-                (String) job.get("rate_plan_id")), days);
+        MappedListing listing = new MappedListing((String) job.get("listing_id"), (String) job.get("room_id"),
+                (String) job.get("rate_plan_id"));
+        return breakers.call(platform, () -> connector.availability().push(listing, days));
     }
 
     /**

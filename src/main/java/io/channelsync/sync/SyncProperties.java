@@ -23,6 +23,11 @@ import java.time.temporal.ChronoUnit;
  * @param recoveryInterval how often the recovery sweep runs (at most the heartbeat interval); it also runs at
  *                         start-up ({@code CHANNEL_SYNC_SYNC_RECOVERY_INTERVAL})
  * @param recoveryBatch    most jobs one sweep takes back
+ * @param retryThreads     threads of the sync retries' own scheduled pool (bean {@code syncRedeliveryPool}, the
+ *                         {@code executorServiceRef} of route configuration {@code sync-errors}): retries in backoff run
+ *                         there, never on the consumers nor on Camel's pool shared with every other error handler, so
+ *                         however many jobs are in backoff they use at most this many threads
+ *                         ({@code CHANNEL_SYNC_SYNC_RETRY_THREADS})
  * @param maxRangeDays     most days (both ends counted) one sync or availability request may span; more is 422
  *                         ({@code CHANNEL_SYNC_SYNC_MAX_RANGE_DAYS}): a range is pushed day by day, so an
  *                         unbounded one would stall every agency's sync
@@ -34,6 +39,7 @@ public record SyncProperties(@DefaultValue("4") @Min(1) int consumers,
                              @DefaultValue("5m") Duration lease,
                              @DefaultValue("5s") Duration recoveryInterval,
                              @DefaultValue("1000") @Min(1) int recoveryBatch,
+                             @DefaultValue("2") @Min(1) int retryThreads,
                              @DefaultValue("731") @Min(1) int maxRangeDays) {
 
     /** 422 when {@code from..to} (both counted) spans more than {@link #maxRangeDays} days. */

@@ -26,6 +26,8 @@ import java.util.Set;
  * running -> failed                         (permanent error)
  * retrying -> failed                        (the dead-letter store itself failed)
  * failed | deadlettered -> pending          (requeue only)
+ * running -> held                           (the channel is down: its circuit breaker is open; retries kept)
+ * held -> pending                           (the channel is back: resumed oldest first, {@link #resumeHeld})
  * </pre>
  * The recovery sweep ({@link SyncRecovery}) is the one other writer: it puts jobs of a dead instance
  * back to {@code pending}.
@@ -40,7 +42,7 @@ import java.util.Set;
 @Component
 public class SyncStateMachine {
 
-    public enum Status { pending, running, retrying, succeeded, failed, deadlettered }
+    public enum Status { pending, running, retrying, held, succeeded, failed, deadlettered }
 
     /** A job a worker owns for one attempt; {@code token} is the fencing token its updates must match. */
     public record Claim(long jobId, int attemptNumber, int retryCount, int maxRetries, long token) {
@@ -51,7 +53,7 @@ public class SyncStateMachine {
     static final Set<String> LEGAL = Set.of(
             "pending>running", "running>succeeded", "running>retrying", "retrying>running",
             "running>failed", "retrying>failed", "running>deadlettered", "retrying>deadlettered",
-            "failed>pending", "deadlettered>pending");
+            "failed>pending", "deadlettered>pending", "running>held", "held>pending");
 
     private final NamedParameterJdbcTemplate sql;
     private final TransactionTemplate tx;
@@ -97,6 +99,36 @@ public class SyncStateMachine {
         return finish(claim, Status.running, Status.retrying,
                 ", last_error = :error, next_attempt_at = now() + make_interval(secs => :delayMs / 1000.0)",
                 "transient_failure", httpStatus, error, new MapSqlParameterSource("delayMs", delayMs));
+    }
+
+    /**
+     * running -> held: the job's channel is down (its circuit breaker is open), so the job waits for it
+     * without spending a retry. {@code outcome} is {@code held} when the breaker let no call through, or
+     * {@code transient_failure} when this attempt's failure found the breaker open.
+     */
+    public boolean hold(Claim claim, String outcome, Integer httpStatus, String error) {
+        return finish(claim, Status.running, Status.held, ", last_error = :error, next_attempt_at = null",
+                outcome, httpStatus, error, new MapSqlParameterSource());
+    }
+
+    /**
+     * held -> pending for at most {@code limit} held jobs of the platform, owned by this instance (which
+     * enqueues them next, in the returned order: oldest first). A probe takes the job held longest ago
+     * (least recently tried), so a job whose own listing keeps failing is not the probe every time.
+     */
+    public List<Long> resumeHeld(String platform, int limit, boolean probe) {
+        List<Long> ids = sql.queryForList("""
+                with held as (
+                    select s.id from sync_logs s join channel_mappings m on m.id = s.mapping_id
+                    where s.status = 'held' and m.platform = :platform
+                    order by case when :probe then s.updated_at end, s.id limit :limit
+                    for update of s skip locked
+                )
+                update sync_logs s set status = 'pending', owner = :me, updated_at = now()
+                from held where s.id = held.id
+                returning s.id""", new MapSqlParameterSource("platform", platform).addValue("limit", limit)
+                .addValue("probe", probe).addValue("me", instances.id()), Long.class);
+        return ids.stream().sorted().toList();
     }
 
     /** running -> failed after a permanent failure, closing the attempt with its error. */

@@ -2,6 +2,7 @@ package io.channelsync.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.channelsync.ChannelSyncApplication;
+import io.channelsync.sync.ChannelBreakers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
@@ -53,6 +54,9 @@ public abstract class IntegrationTest {
     @Autowired
     protected TestData data;
 
+    @Autowired
+    private ChannelBreakers breakers;
+
     protected ApiClient api;
 
     @DynamicPropertySource
@@ -69,6 +73,8 @@ public abstract class IntegrationTest {
     @BeforeEach
     void resetChannelsAndClient() {
         CHANNELS.resetAll();
+        // the channels' circuit breakers count calls across tests (one context): each test starts with them closed
+        breakers.reset();
         api = new ApiClient("http://127.0.0.1:" + port);
     }
 

@@ -31,6 +31,9 @@ class AvailabilitySyncTest extends SyncTestSupport {
     @Autowired
     RetryProperties retry;
 
+    @Autowired
+    SyncProperties sync;
+
     @Test
     void jobSucceedsAfterTwoTransientFailuresWithTwoRetriesAndThreeAttempts() throws Exception {
         Fixture f = airbnbFixture();
@@ -167,6 +170,41 @@ class AvailabilitySyncTest extends SyncTestSupport {
             List<Timestamp> starts = attemptStarts(job);
             // Retry-After: 2 was honoured instead of the 50 ms backoff
             assertThat(starts.get(1).getTime() - starts.get(0).getTime()).isGreaterThanOrEqualTo(1900);
+        }
+    }
+
+    /**
+     * Issue 12 as behaviour (the figure is make bench's): retries run on their own pool of
+     * channel-sync.sync.retry-threads, so however many jobs are due, at most that many retries are in flight,
+     * the others wait for a thread (not for a consumer), and a new job goes past them all.
+     */
+    @Test
+    void retriesRunOnTheirOwnFewThreadsAndAHealthyJobGoesPastThem() throws Exception {
+        int threads = sync.retryThreads();
+        List<Long> failingJobs = new ArrayList<>();
+        for (int i = 0; i < threads + 4; i++) {
+            Fixture f = airbnbFixture();
+            // the first attempt fails at once; its retry hangs 4 s, so the retry threads stay busy
+            CHANNELS.stubFor(put(urlPathMatching(airbnbPath(f))).inScenario("slow-" + i).whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(503)).willSetStateTo("slow"));
+            CHANNELS.stubFor(put(urlPathMatching(airbnbPath(f))).inScenario("slow-" + i).whenScenarioStateIs("slow")
+                    .willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
+            failingJobs.add(trigger(f));
+        }
+        String ids = String.join(",", failingJobs.stream().map(String::valueOf).toList());
+        String inFlightRetries = "select count(*) from sync_attempts where attempt_number > 1 and outcome is null and sync_log_id in (" + ids + ")";
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(inFlightRetries, Long.class) == threads);
+
+        Fixture healthy = airbnbFixture();
+        CHANNELS.stubFor(put(urlPathMatching(airbnbPath(healthy))).willReturn(aResponse().withStatus(200)));
+        long healthyJob = trigger(healthy);
+        awaitStatus(healthyJob, "succeeded", Duration.ofSeconds(10));
+
+        assertThat(jdbc.queryForObject(inFlightRetries, Long.class)).isLessThanOrEqualTo(threads);
+        assertThat(jdbc.queryForObject("select count(*) from sync_logs where status = 'retrying' and id in (" + ids + ")", Long.class))
+                .as("due retries waiting for a retry thread").isPositive();
+        for (long job : failingJobs) {
+            awaitStatus(job, "succeeded", Duration.ofSeconds(60));
         }
     }
 
