@@ -56,7 +56,6 @@ import static org.awaitility.Awaitility.await;
 class ReconciliationScheduleTest extends ReconciliationTestSupport {
 
     static final String ROUTE = "reconciliation-schedule";
-    static final String ALERT_WEBHOOK = "/airbnb/test-alert-webhook";
 
     @Autowired
     StandardWebhooksVerifier receiver;

@@ -98,7 +98,7 @@ class SubscriptionTest extends IntegrationTest {
 
         raiseDoubleBooking(agency.id(), "signed");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received(s).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(s).size() == 1);
         LoggedRequest request = received(s).get(0);
         assertThat(signedWith(s.secret(), request)).as("signature %s", request.getHeader("webhook-signature")).isTrue();
         assertThat(Math.abs(Long.parseLong(request.getHeader("webhook-timestamp")) - Instant.now().getEpochSecond())).isLessThan(60);
@@ -148,7 +148,7 @@ class SubscriptionTest extends IntegrationTest {
 
         raiseDoubleBooking(agency.id(), "flaky");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(s, agency.apiKey()).path(0).path("status").asText().equals("succeeded"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(s, agency.apiKey()).path(0).path("status").asText().equals("succeeded"));
         List<LoggedRequest> requests = received(s);
         assertThat(requests).hasSize(3);
         assertThat(requests).extracting(r -> r.getHeader("webhook-id")).as("one id on every attempt").containsOnly(requests.get(0).getHeader("webhook-id"));
@@ -176,7 +176,7 @@ class SubscriptionTest extends IntegrationTest {
 
         raiseDoubleBooking(agency.id(), "first");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(s, agency.apiKey()).path(0).path("status").asText().equals("failed"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(s, agency.apiKey()).path(0).path("status").asText().equals("failed"));
         JsonNode failed = deliveries(s, agency.apiKey()).get(0);
         assertThat(failed.path("attempt_count").asInt()).isEqualTo(3);
         assertThat(failed.path("last_status").asInt()).isEqualTo(500);
@@ -188,7 +188,7 @@ class SubscriptionTest extends IntegrationTest {
 
         // kept: the next event is still attempted (and, failing again, raises no second alert)
         raiseDoubleBooking(agency.id(), "second");
-        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(s, agency.apiKey()).size() == 2
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(s, agency.apiKey()).size() == 2
                 && deliveries(s, agency.apiKey()).path(0).path("status").asText().equals("failed"));
         assertThat(received(s)).hasSize(6);
         assertThat(jdbc.queryForObject("select count(*) from alerts where agency_id = ? and kind = 'subscription_failing'",
@@ -201,7 +201,7 @@ class SubscriptionTest extends IntegrationTest {
         JsonNode copy = JSON.readTree(redelivered.body());
         assertThat(copy.path("redelivery_of").asLong()).isEqualTo(failed.path("id").asLong());
         assertThat(copy.path("event_id").asText()).isEqualTo(failed.path("event_id").asText());
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivery(copy.path("id").asLong(), agency.apiKey()).path("status").asText().equals("succeeded"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> delivery(copy.path("id").asLong(), agency.apiKey()).path("status").asText().equals("succeeded"));
         LoggedRequest last = received(s).get(received(s).size() - 1);
         assertThat(received(s)).filteredOn(r -> r.getHeader("webhook-id").equals(last.getHeader("webhook-id"))).hasSize(4);
         assertThat(signedWith(s.secret(), last)).isTrue();
@@ -237,7 +237,7 @@ class SubscriptionTest extends IntegrationTest {
         raiseDoubleBooking(a.id(), "only-a");
         alerts.raise(null, null, Alerts.Severity.critical, "channel_down", "airbnb is down", Map.of("platform", "airbnb"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received(ofA).size() == 2 && received(ofB).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(ofA).size() == 2 && received(ofB).size() == 1);
         assertThat(received(ofA)).extracting(r -> JSON.readTree(r.getBody()).path("type").asText())
                 .containsExactlyInAnyOrder("double_booking", "channel.down");
         assertThat(JSON.readTree(received(ofB).get(0).getBody()).path("type").asText()).isEqualTo("channel.down");
