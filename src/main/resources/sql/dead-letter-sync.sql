@@ -1,6 +1,7 @@
 -- Dead letter of a sync job, written by the dead-letter-store route through camel-sql: ONE statement,
 -- so the job's move to deadlettered (or its staying failed, after a permanent error) and the
 -- deadletters row commit together or not at all. Parameters come from DeadLetterStore.prepare.
+-- The same statement writes the sync.deadlettered event for the PMS (outbox `events`, EventTypes).
 with job as (
     update sync_logs
        set status        = case when status = 'failed' then 'failed' else 'deadlettered' end,
@@ -13,7 +14,7 @@ with job as (
        -- fencing: only under the token of the attempt that failed (null: the claim itself failed)
        and (cast(:#syncLeaseToken as bigint) is null or lease_token = cast(:#syncLeaseToken as bigint))
     returning id, agency_id, mapping_id, payload
-)
+), stored as (
 insert into deadletters (source_route, source, sync_log_id, agency_id, platform, payload, headers,
                          exception_class, exception_message, stack_trace, attempts, attempt_count, first_failure_at)
 select cast(:#sourceRoute as text), 'sync', job.id, job.agency_id, m.platform,
@@ -33,4 +34,16 @@ cross join lateral (
     from sync_attempts t
     where t.sync_log_id = job.id
 ) a
-returning id
+returning id, agency_id, platform, payload, exception_class, exception_message, attempt_count, deadlettered_at
+), event as (
+    insert into events (type, agency_id, data)
+    select 'sync.deadlettered', stored.agency_id,
+           jsonb_build_object('dead_letter_id', stored.id, 'agency_id', stored.agency_id, 'platform', stored.platform,
+                              'sync_job_id', stored.payload->'sync_job_id', 'mapping_id', stored.payload->'mapping_id',
+                              'listing_id', stored.payload->'listing_id', 'room_id', stored.payload->'room_id',
+                              'job', stored.payload->'job', 'exception_class', stored.exception_class,
+                              'error', stored.exception_message, 'attempt_count', stored.attempt_count,
+                              'deadlettered_at', stored.deadlettered_at)
+    from stored
+)
+select id from stored

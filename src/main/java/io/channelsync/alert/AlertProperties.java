@@ -1,25 +1,32 @@
 package io.channelsync.alert;
 
+import io.channelsync.webhook.StandardWebhooksVerifier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
- * Where drift alerts are sent ({@code channel-sync.alerts}). Without a webhook URL alerts are only
- * stored and logged. With one, a secret is required: every POST is signed with it.
+ * The operator alert webhook ({@code channel-sync.alerts}). Without a URL alerts are only stored and
+ * logged. With one, every alert is delivered there as the subscription of kind {@code alerts}
+ * (Standard Webhooks headers, retried like every subscription), signed with the secret, which must
+ * be {@code whsec_<base64>}.
  *
- * @param webhookUrl receives a JSON summary per alert ({@code CHANNEL_SYNC_ALERTS_WEBHOOK_URL})
- * @param secret     HMAC-SHA256 key of the {@code X-Channel-Sync-Signature} header ({@code CHANNEL_SYNC_ALERTS_SECRET})
- * @param timeout    how long one delivery may take
+ * @param webhookUrl receives every alert ({@code CHANNEL_SYNC_ALERTS_WEBHOOK_URL})
+ * @param secret     the {@code whsec_} signing secret ({@code CHANNEL_SYNC_ALERTS_SECRET})
  */
 @ConfigurationProperties("channel-sync.alerts")
-public record AlertProperties(String webhookUrl, String secret, @DefaultValue("10s") Duration timeout) {
+public record AlertProperties(String webhookUrl, String secret) {
 
     public AlertProperties {
-        if (webhookUrl != null && !webhookUrl.isBlank() && (secret == null || secret.isBlank())) {
-            throw new IllegalArgumentException("channel-sync.alerts.webhook-url is set but channel-sync.alerts.secret "
-                    + "(CHANNEL_SYNC_ALERTS_SECRET) is empty: alerts must be signed");
+        if (webhookUrl != null && !webhookUrl.isBlank()) {
+            String hint = "channel-sync.alerts.webhook-url is set, so channel-sync.alerts.secret (CHANNEL_SYNC_ALERTS_SECRET) "
+                    + "must be a Standard Webhooks secret, whsec_<base64 of 24 to 64 random bytes>: alerts are signed with it";
+            if (secret == null || !secret.startsWith("whsec_")) {
+                throw new IllegalArgumentException(hint);
+            }
+            try {
+                StandardWebhooksVerifier.key(secret);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(hint);
+            }
         }
     }
 

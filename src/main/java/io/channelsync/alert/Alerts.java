@@ -2,32 +2,27 @@ package io.channelsync.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelsync.channel.ChannelProperties;
+import io.channelsync.subscription.EventTypes;
+import io.channelsync.subscription.Events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Raises an operator alert: always an {@code alerts} row and a WARN log line; when
- * {@code channel-sync.alerts.webhook-url} is set, also a POST of the JSON summary to it, signed
- * ({@link AlertSigner}). Delivery is attempted once; the outcome is kept on the row
- * ({@code delivered_at}, or {@code delivery_error}). A failed delivery never fails the caller.
+ * Raises an operator alert: an {@code alerts} row, a WARN log line, and an event {@code alert} in the
+ * outbox, all on the caller's connection (inside its transaction, if it has one). The alert webhook
+ * ({@code channel-sync.alerts.webhook-url}) is the subscription of kind {@code alerts}: it receives
+ * every alert, signed and retried like every subscription, and its outcome is kept on the row
+ * ({@code delivered_at}, or the last {@code delivery_error}). Kinds that are also events for the PMS
+ * ({@link EventTypes#forAlertKind}: {@code channel_down}, {@code channel_up}, {@code double_booking})
+ * go to the subscriptions of that type too. Nothing here calls out.
  * <p>
- * Webhook request: {@code POST {webhook-url}}, headers {@code Content-Type: application/json} and
- * {@code X-Channel-Sync-Signature: sha256=<hex HMAC-SHA256 of the body>}, body
- * {@code {"alert_id", "agency_id", "run_id", "severity", "kind", "message", "created_at", "details": {...}}}.
- * Any 2xx is delivered.
+ * Event data: {@code {"alert_id", "agency_id", "run_id", "severity", "kind", "message", "created_at", "details": {...}}}.
  */
 @Component
 public class Alerts {
@@ -36,65 +31,36 @@ public class Alerts {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final AlertProperties config;
-    private final HttpClient http;
+    private final Events events;
 
-    public Alerts(JdbcTemplate jdbc, ObjectMapper json, AlertProperties config, ChannelProperties channels) {
+    public Alerts(JdbcTemplate jdbc, ObjectMapper json, Events events) {
         this.jdbc = jdbc;
         this.json = json;
-        this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(channels.connectTimeout()).build();
+        this.events = events;
     }
 
     public enum Severity { info, warning, critical }
 
     /** @return the new alert's id */
     public long raise(UUID agencyId, Long runId, Severity severity, String kind, String message, Map<String, Object> details) {
-        String detailsJson = write(details);
         var row = jdbc.queryForMap("""
                 insert into alerts (agency_id, run_id, severity, kind, message, payload)
                 values (?, ?, ?, ?, ?, cast(? as jsonb)) returning id, created_at""",
-                agencyId, runId, severity.name(), kind, message, detailsJson);
+                agencyId, runId, severity.name(), kind, message, write(details));
         long id = ((Number) row.get("id")).longValue();
         log.warn("ALERT {} [{}] {} (alert {}, agency {}, run {})", severity, kind, message, id, agencyId, runId);
-        if (config.webhookEnabled()) {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("alert_id", id);
-            summary.put("agency_id", agencyId);
-            summary.put("run_id", runId);
-            summary.put("severity", severity.name());
-            summary.put("kind", kind);
-            summary.put("message", message);
-            summary.put("created_at", row.get("created_at").toString());
-            summary.put("details", details);
-            deliver(id, write(summary).getBytes(StandardCharsets.UTF_8));
-        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("alert_id", id);
+        summary.put("agency_id", agencyId);
+        summary.put("run_id", runId);
+        summary.put("severity", severity.name());
+        summary.put("kind", kind);
+        summary.put("message", message);
+        summary.put("created_at", row.get("created_at").toString());
+        summary.put("details", details);
+        events.record(EventTypes.ALERT, agencyId, summary);
+        EventTypes.forAlertKind(kind).ifPresent(type -> events.record(type, agencyId, summary));
         return id;
-    }
-
-    private void deliver(long alertId, byte[] body) {
-        String error;
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(config.webhookUrl()))
-                    .timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header(AlertSigner.HEADER, AlertSigner.sign(config.secret(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2) {
-                jdbc.update("update alerts set delivered_at = now(), delivery_error = null where id = ?", alertId);
-                return;
-            }
-            error = "alert webhook answered HTTP " + response.statusCode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted while delivering";
-        } catch (IOException | IllegalArgumentException e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-        log.warn("Alert {} not delivered to the alert webhook: {}", alertId, error);
-        jdbc.update("update alerts set delivery_error = ? where id = ?", error, alertId);
     }
 
     private String write(Object value) {

@@ -2,9 +2,12 @@ package io.channelsync.reconciliation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.subscription.EventTypes;
+import io.channelsync.subscription.Events;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,10 +24,12 @@ public class ReconciliationRuns {
 
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
+    private final Events events;
 
-    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json) {
+    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json, Events events) {
         this.sql = sql;
         this.json = json;
+        this.events = events;
     }
 
     /** What the API shows of a run. */
@@ -51,14 +56,29 @@ public class ReconciliationRuns {
                         .addValue("failed", counts.mappingsFailed()).addValue("error", error));
     }
 
+    /** Stores the finding and, in the same transaction, its {@code reconciliation.discrepancy} event. */
+    @Transactional
     public void record(long runId, UUID agencyId, Discrepancy d) {
-        sql.update("""
+        long id = sql.queryForObject("""
                 insert into reconciliation_log (run_id, agency_id, mapping_id, property_id, reservation_code, kind, severity, pms_value, channel_value)
-                values (:run, :agency, :mapping, :property, :code, :kind, :severity, cast(:pms as jsonb), cast(:channel as jsonb))""",
+                values (:run, :agency, :mapping, :property, :code, :kind, :severity, cast(:pms as jsonb), cast(:channel as jsonb))
+                returning id""",
                 new MapSqlParameterSource("run", runId).addValue("agency", agencyId).addValue("mapping", d.mappingId())
                         .addValue("property", d.propertyId()).addValue("code", d.reservationCode())
                         .addValue("kind", d.kind().name()).addValue("severity", d.kind().severity.name())
-                        .addValue("pms", write(d.pmsValue())).addValue("channel", write(d.channelValue())));
+                        .addValue("pms", write(d.pmsValue())).addValue("channel", write(d.channelValue())), Long.class);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("discrepancy_id", id);
+        data.put("run_id", runId);
+        data.put("agency_id", agencyId);
+        data.put("kind", d.kind().name());
+        data.put("severity", d.kind().severity.name());
+        data.put("mapping_id", d.mappingId());
+        data.put("property_id", d.propertyId());
+        data.put("reservation_code", d.reservationCode());
+        data.put("pms_value", d.pmsValue());
+        data.put("channel_value", d.channelValue());
+        events.record(EventTypes.RECONCILIATION_DISCREPANCY, agencyId, data);
     }
 
     /** Number of findings of a run per kind. */

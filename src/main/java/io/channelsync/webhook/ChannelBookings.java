@@ -1,12 +1,16 @@
 package io.channelsync.webhook;
 
 import io.channelsync.channel.ChannelReservation;
+import io.channelsync.subscription.EventTypes;
+import io.channelsync.subscription.Events;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,9 +37,11 @@ public class ChannelBookings {
     }
 
     private final NamedParameterJdbcTemplate sql;
+    private final Events events;
 
-    public ChannelBookings(NamedParameterJdbcTemplate sql) {
+    public ChannelBookings(NamedParameterJdbcTemplate sql, Events events) {
         this.sql = sql;
+        this.events = events;
     }
 
     /** The live mapping of a listing (and, for Booking.com, room). */
@@ -60,13 +66,15 @@ public class ChannelBookings {
 
     /**
      * Inserts the booking, or updates it unless the stored version is newer (or this very one), or is a
-     * cancellation of the same version.
+     * cancellation of the same version. A change is also an event for the PMS ({@code booking.created},
+     * {@code booking.modified} or {@code booking.cancelled}), written in the caller's transaction.
      *
      * @param webhookLogId the delivery this version came in: breaks ties between equal event times
      * @return true if the row changed; false if a newer (or the same) version is already stored
      */
     public boolean upsert(Mapping mapping, ChannelReservation r, long webhookLogId) {
-        return !sql.queryForList("""
+        List<Map<String, Object>> changed = sql.queryForList("""
+                with stored as (select status from bookings where platform = :platform and reservation_code = :code)
                 insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status,
                                       guest_name, guests, total_amount, currency, source_updated_at, source_webhook_log_id)
                 values (:agency, :property, :platform, :code, :checkIn, :checkOut, :status,
@@ -81,7 +89,7 @@ public class ChannelBookings {
                        or (bookings.source_updated_at = excluded.source_updated_at
                            and coalesce(bookings.source_webhook_log_id, 0) < excluded.source_webhook_log_id
                            and (bookings.status <> 'cancelled' or excluded.status = 'cancelled'))
-                returning id""", new MapSqlParameterSource()
+                returning id, (select status from stored) as previous_status""", new MapSqlParameterSource()
                 .addValue("agency", mapping.agencyId())
                 .addValue("property", mapping.propertyId())
                 .addValue("platform", r.platform())
@@ -94,6 +102,31 @@ public class ChannelBookings {
                 .addValue("total", r.total())
                 .addValue("currency", r.currency())
                 .addValue("eventTime", Timestamp.from(r.eventTime()))
-                .addValue("webhookLogId", webhookLogId), UUID.class).isEmpty();
+                .addValue("webhookLogId", webhookLogId));
+        if (changed.isEmpty()) {
+            return false;
+        }
+        String previous = (String) changed.get(0).get("previous_status");
+        String type = previous == null ? EventTypes.BOOKING_CREATED
+                : "cancelled".equals(r.status()) && !"cancelled".equals(previous) ? EventTypes.BOOKING_CANCELLED
+                : EventTypes.BOOKING_MODIFIED;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("booking_id", changed.get(0).get("id"));
+        data.put("agency_id", mapping.agencyId());
+        data.put("property_id", mapping.propertyId());
+        data.put("mapping_id", mapping.id());
+        data.put("platform", r.platform());
+        data.put("reservation_code", r.reservationCode());
+        data.put("status", r.status());
+        data.put("previous_status", previous);
+        data.put("check_in", r.checkIn());
+        data.put("check_out", r.checkOut());
+        data.put("guest_name", r.guestName());
+        data.put("guests", r.guests());
+        data.put("total_amount", r.total());
+        data.put("currency", r.currency());
+        data.put("source_updated_at", r.eventTime());
+        events.record(type, mapping.agencyId(), data);
+        return true;
     }
 }

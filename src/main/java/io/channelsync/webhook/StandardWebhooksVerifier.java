@@ -72,10 +72,9 @@ public class StandardWebhooksVerifier extends SignatureVerifier {
             throw WebhookRejection.signature("malformed " + SIGNATURE + " header: no v1 signature");
         }
         Instant signedAt = checkTimestamp(timestamp.trim(), now, tolerance);
-        byte[] prefix = (id + "." + timestamp.trim() + ".").getBytes(StandardCharsets.UTF_8);
         boolean match = false;
         for (String secret : secrets) {
-            byte[] expected = hmacSha256(key(secret), prefix, body);
+            byte[] expected = signature(secret, id, timestamp.trim(), body);
             for (byte[] given : signatures) {
                 match |= MessageDigest.isEqual(expected, given);
             }
@@ -86,8 +85,20 @@ public class StandardWebhooksVerifier extends SignatureVerifier {
         return new Verified(signedAt, id);
     }
 
+    /**
+     * The {@code webhook-signature} header we send (outgoing events, {@code subscription/}): {@code v1,<base64>}
+     * over {@code "<id>.<timestamp>.<body>"}, keyed by the base64 part of the {@code whsec_} secret.
+     */
+    public static String sign(String secret, String id, long timestamp, byte[] body) {
+        return "v1," + Base64.getEncoder().encodeToString(signature(secret, id, Long.toString(timestamp), body));
+    }
+
+    private static byte[] signature(String secret, String id, String timestamp, byte[] body) {
+        return hmacSha256(key(secret), (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
+    }
+
     /** {@code whsec_<base64>} → the key bytes. */
-    static byte[] key(String secret) {
+    public static byte[] key(String secret) {
         String base64 = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
         try {
             return Base64.getDecoder().decode(base64);

@@ -28,7 +28,7 @@ class DemoTest extends IntegrationTest {
                 .willReturn(aResponse().proxiedFrom(sandbox + "/airbnb").withProxyUrlPrefixToRemove("/airbnb")));
         CHANNELS.stubFor(any(urlMatching("/booking/.*")).atPriority(5)
                 .willReturn(aResponse().proxiedFrom(sandbox + "/booking_com").withProxyUrlPrefixToRemove("/booking")));
-        CHANNELS.stubFor(post(urlPathEqualTo("/airbnb/test-alert-webhook")).atPriority(1).willReturn(ok()));
+        CHANNELS.stubFor(post(urlPathEqualTo(ALERT_WEBHOOK)).atPriority(1).willReturn(ok()));
 
         var demo = new ChannelSyncDemo(api.baseUrl(), OPERATOR_KEY, "test-airbnb-secret-new", Duration.ofSeconds(30));
 

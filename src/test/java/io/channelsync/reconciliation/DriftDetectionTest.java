@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -75,6 +76,13 @@ class DriftDetectionTest extends ReconciliationTestSupport {
         assertThat(d.path("pms_value").isNull()).isTrue();
         assertThat(d.path("channel_value").path("check_in").asText()).isEqualTo(in.toString());
         assertThat(d.path("property_id").asText()).isEqualTo(property.toString());
+        // the finding is also a reconciliation.discrepancy event for the agency's PMS, written with it
+        Map<String, Object> event = jdbc.queryForMap("""
+                select agency_id, data->>'kind' as kind, data->>'reservation_code' as code, data->'channel_value'->>'check_in' as check_in
+                from events where type = 'reconciliation.discrepancy' and cast(data->>'discrepancy_id' as bigint) = ?""",
+                d.path("id").asLong());
+        assertThat(event).containsEntry("agency_id", agency.id()).containsEntry("kind", "missing_in_pms")
+                .containsEntry("code", code).containsEntry("check_in", in.toString());
     }
 
     @Test

@@ -1,7 +1,8 @@
 package io.channelsync.reconciliation;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.channelsync.alert.AlertSigner;
+import io.channelsync.webhook.StandardWebhooksVerifier;
+import io.channelsync.webhook.WebhookRejection;
 import io.channelsync.support.TestData;
 import io.channelsync.support.TestData.Agency;
 import org.apache.camel.component.quartz.QuartzEndpoint;
@@ -21,8 +22,8 @@ import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.triggers.CronTriggerImpl;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
-import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import java.util.Date;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +44,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -54,7 +56,9 @@ import static org.awaitility.Awaitility.await;
 class ReconciliationScheduleTest extends ReconciliationTestSupport {
 
     static final String ROUTE = "reconciliation-schedule";
-    static final String ALERT_WEBHOOK = "/airbnb/test-alert-webhook";
+
+    @Autowired
+    StandardWebhooksVerifier receiver;
 
     record Mapped(Agency agency, UUID property, String listing) {
     }
@@ -130,13 +134,21 @@ class ReconciliationScheduleTest extends ReconciliationTestSupport {
                 .filter(r -> r.getBodyAsString().contains("\"run_id\":" + driftRun.get("id") + ","))
                 .findFirst().orElseThrow(() -> new AssertionError("no alert POST for run " + driftRun.get("id") + " in " + posts.size()));
         assertThat(delivered.getHeader("Content-Type")).startsWith("application/json");
-        String expected = AlertSigner.sign("test-alert-secret", delivered.getBody());
-        assertThat(MessageDigest.isEqual(expected.getBytes(UTF_8), delivered.getHeader(AlertSigner.HEADER).getBytes(UTF_8)))
-                .as("signature %s", delivered.getHeader(AlertSigner.HEADER)).isTrue();
-        assertThat(delivered.getHeader(AlertSigner.HEADER)).matches("sha256=[0-9a-f]{64}");
+        // Standard Webhooks: the receiver's check passes with the alert secret, and the signature covers the
+        // webhook id and timestamp, so the captured alert replayed later (or under another id) is refused
+        Function<String, String> headers = delivered::getHeader;
+        assertThat(headers.apply("webhook-signature")).matches("v1,[A-Za-z0-9+/]+={0,2}");
+        List<String> secret = List.of("whsec_dGVzdC1hbGVydC1zZWNyZXQ=");
+        assertThat(receiver.verify(headers, delivered.getBody(), secret, Instant.now(), Duration.ofMinutes(5)).eventId())
+                .isEqualTo(headers.apply("webhook-id"));
+        assertThatThrownBy(() -> receiver.verify(headers, delivered.getBody(), secret, Instant.now().plus(Duration.ofMinutes(6)),
+                Duration.ofMinutes(5))).as("the same alert replayed 6 minutes later").isInstanceOf(WebhookRejection.class);
+        assertThatThrownBy(() -> receiver.verify(name -> name.equals("webhook-id") ? "another-id" : delivered.getHeader(name),
+                delivered.getBody(), secret, Instant.now(), Duration.ofMinutes(5))).isInstanceOf(WebhookRejection.class);
         var summary = JSON.readTree(delivered.getBody());
-        assertThat(summary.path("agency_id").asText()).isEqualTo(drifting.agency().id().toString());
-        assertThat(summary.path("details").path("by_kind").path("missing_on_channel").asInt()).isEqualTo(1);
+        assertThat(summary.path("type").asText()).isEqualTo("alert");
+        assertThat(summary.path("data").path("agency_id").asText()).isEqualTo(drifting.agency().id().toString());
+        assertThat(summary.path("data").path("details").path("by_kind").path("missing_on_channel").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -16,6 +16,9 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
@@ -42,6 +45,9 @@ public abstract class IntegrationTest {
 
     public static final String OPERATOR_KEY = "test-operator-key";
 
+    /** The operator alert webhook (channel-sync.alerts.webhook-url): on WireMock, apart from the channels' paths. */
+    public static final String ALERT_WEBHOOK = "/alerts/test-alert-webhook";
+
     @LocalServerPort
     protected int port;
 
@@ -63,6 +69,7 @@ public abstract class IntegrationTest {
     static void testProperties(DynamicPropertyRegistry registry) {
         registry.add("channel-sync.channels.airbnb.base-url", () -> CHANNELS.baseUrl() + "/airbnb");
         registry.add("channel-sync.channels.booking-com.base-url", () -> CHANNELS.baseUrl() + "/booking");
+        registry.add("channel-sync.alerts.webhook-url", () -> CHANNELS.baseUrl() + ALERT_WEBHOOK);
         TestDatabase.fromEnvironment().ifPresent(db -> {
             registry.add("spring.datasource.url", db::jdbcUrl);
             registry.add("spring.datasource.username", db::username);
@@ -75,6 +82,8 @@ public abstract class IntegrationTest {
         CHANNELS.resetAll();
         // the channels' circuit breakers count calls across tests (one context): each test starts with them closed
         breakers.reset();
+        // alerts are delivered in the background (subscription kind alerts): the webhook takes them unless a test says otherwise
+        CHANNELS.stubFor(post(urlPathEqualTo(ALERT_WEBHOOK)).willReturn(aResponse().withStatus(204)));
         api = new ApiClient("http://127.0.0.1:" + port);
     }
 

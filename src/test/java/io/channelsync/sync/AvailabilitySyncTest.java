@@ -139,6 +139,14 @@ class AvailabilitySyncTest extends SyncTestSupport {
         assertThat(jdbc.queryForObject("select exception_message from deadletters where sync_log_id = ?", String.class, job))
                 .contains("HTTP 400").contains("unknown listing");
         CHANNELS.verify(1, putRequestedFor(urlPathMatching(airbnbPath(f))));
+        // the PMS hears of it: the sync.deadlettered event, written by the dead letter's own statement
+        Map<String, Object> event = jdbc.queryForMap("""
+                select e.agency_id, e.data->>'sync_job_id' as job, e.data->>'error' as error, e.data->>'platform' as platform
+                from events e join deadletters d on d.id = cast(e.data->>'dead_letter_id' as bigint)
+                where e.type = 'sync.deadlettered' and d.sync_log_id = ?""", job);
+        assertThat(event).containsEntry("agency_id", f.agency().id()).containsEntry("job", Long.toString(job))
+                .containsEntry("platform", "airbnb");
+        assertThat((String) event.get("error")).contains("HTTP 400");
     }
 
     @Test

@@ -62,6 +62,14 @@ class SignatureKnownAnswerTest {
         assertThat(verified.eventTime()).isEqualTo(signedAt);
     }
 
+    /** What we send to subscriptions (subscription/Deliveries) is signed by the same code: it reproduces the openssl vector. */
+    @Test
+    void outgoingStandardWebhooksSignatureIsTheOpensslVector() {
+        assertThat(StandardWebhooksVerifier.sign(vectors.getProperty("booking_com.secret"), vectors.getProperty("booking_com.id"),
+                Long.parseLong(vectors.getProperty("booking_com.timestamp")), body("booking_com.body")))
+                .isEqualTo(vectors.getProperty("booking_com.signature"));
+    }
+
     @Test
     void standardWebhooksRefusesTheVectorUnderAnotherId() {
         var verifier = new StandardWebhooksVerifier(properties);

@@ -195,6 +195,29 @@ class WebhookProcessingTest extends IntegrationTest {
     }
 
     @Test
+    void everyChangeOfABookingIsOneEventForThePmsAndAStaleVersionNone() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long t = now();
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2027-02-01", "2027-02-03", 2, "accept"), "2026-11-27T11:00:00Z"), t - 30));
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_alteration_confirmation", code, listing,
+                "2027-02-01", "2027-02-05", 2, "accept"), "2026-11-27T11:01:00Z"), t - 20));
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                "2027-02-01", "2027-02-03", 2, "accept"), "2026-11-27T10:59:00Z"), t - 10)); // stale: changes nothing
+        awaitDone(postAirbnb(withUpdatedAt(airbnbReservation(null, "reservation_cancellation_confirmation", code, listing,
+                "2027-02-01", "2027-02-05", 2, "cancelled_by_guest"), "2026-11-27T11:02:00Z"), t));
+
+        UUID agency = jdbc.queryForObject("select agency_id from channel_mappings where id = ?", UUID.class, airbnbMapping);
+        var events = jdbc.queryForList("""
+                select type, agency_id, data->>'check_out' as check_out, data->>'status' as status, data->>'previous_status' as previous,
+                       data->>'property_id' as property from events where data->>'reservation_code' = ? order by created_at""", code);
+        assertThat(events).extracting(e -> e.get("type") + " " + e.get("check_out") + " " + e.get("previous") + "->" + e.get("status"))
+                .containsExactly("booking.created 2027-02-03 null->confirmed", "booking.modified 2027-02-05 confirmed->confirmed",
+                        "booking.cancelled 2027-02-05 confirmed->cancelled");
+        assertThat(events).allSatisfy(e -> assertThat(e).containsEntry("agency_id", agency).containsEntry("property", property.toString()));
+    }
+
+    @Test
     void aBookingIsNeverStoredWithoutItsSyncJobs() {
         // make creating this reservation's sync jobs fail: the booking must roll back with them
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

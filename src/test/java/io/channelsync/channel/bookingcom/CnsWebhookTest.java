@@ -26,7 +26,6 @@ import static org.awaitility.Awaitility.await;
  */
 class CnsWebhookTest extends IntegrationTest {
 
-    private static final String ALERT_WEBHOOK = "/airbnb/test-alert-webhook";
 
     private long lastLogId;
 
