@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.booking.DoubleBookings;
 import io.channelsync.channel.ChannelReservation;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -7,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,9 +35,11 @@ public class ChannelBookings {
     }
 
     private final NamedParameterJdbcTemplate sql;
+    private final DoubleBookings doubleBookings;
 
-    public ChannelBookings(NamedParameterJdbcTemplate sql) {
+    public ChannelBookings(NamedParameterJdbcTemplate sql, DoubleBookings doubleBookings) {
         this.sql = sql;
+        this.doubleBookings = doubleBookings;
     }
 
     /** The live mapping of a listing (and, for Booking.com, room). */
@@ -60,13 +64,14 @@ public class ChannelBookings {
 
     /**
      * Inserts the booking, or updates it unless the stored version is newer (or this very one), or is a
-     * cancellation of the same version.
+     * cancellation of the same version. A changed booking is checked for nights already taken on its property
+     * ({@link DoubleBookings#check}, in the same transaction): every channel's bookings pass here.
      *
      * @param webhookLogId the delivery this version came in: breaks ties between equal event times
      * @return true if the row changed; false if a newer (or the same) version is already stored
      */
     public boolean upsert(Mapping mapping, ChannelReservation r, long webhookLogId) {
-        return !sql.queryForList("""
+        List<UUID> changed = sql.queryForList("""
                 insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status,
                                       guest_name, guests, total_amount, currency, source_updated_at, source_webhook_log_id)
                 values (:agency, :property, :platform, :code, :checkIn, :checkOut, :status,
@@ -94,6 +99,8 @@ public class ChannelBookings {
                 .addValue("total", r.total())
                 .addValue("currency", r.currency())
                 .addValue("eventTime", Timestamp.from(r.eventTime()))
-                .addValue("webhookLogId", webhookLogId), UUID.class).isEmpty();
+                .addValue("webhookLogId", webhookLogId), UUID.class);
+        changed.forEach(doubleBookings::check);
+        return !changed.isEmpty();
     }
 }
