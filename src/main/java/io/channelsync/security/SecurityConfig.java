@@ -22,9 +22,10 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
- * prove themselves with their signatures ({@link ChannelIntakePaths}: the event log under the same prefix needs a key). The actuator needs an operator key (Prometheus sends it
- * as its bearer token), except {@code /actuator/health}, which answers its status to anyone and its
- * details only to an operator ({@code management.endpoint.health.show-details: when-authorized}).
+ * prove themselves with their signatures ({@link ChannelIntakePaths}; the event log under the same
+ * prefix needs a key). The actuator needs an operator key (Prometheus sends it as its bearer token),
+ * except {@code /actuator/health}, which answers its status to anyone and its details only to an
+ * operator ({@code management.endpoint.health.show-details: when-authorized}).
  * Stateless: no sessions, no CSRF (no cookies are used).
  */
 @Configuration(proxyBeanMethods = false)

@@ -49,12 +49,12 @@ class DoubleBookingTest extends IntegrationTest {
         return id;
     }
 
-    /** The double_booking alerts that name this reservation. */
+    /** The double_booking alerts that name this reservation, as the booking that arrived or one it overlaps. */
     private List<Map<String, Object>> alertsNaming(String code) {
         return jdbc.queryForList("""
-                select id, agency_id, severity, message, payload::text as payload, created_at from alerts
-                 where kind = 'double_booking' and payload->'bookings' @> cast(? as jsonb)""",
-                "[{\"reservation_code\": \"" + code + "\"}]");
+                select id, agency_id, severity, message, payload::text as payload, payload->'booking'->>'reservation_code' as arrived,
+                       created_at from alerts
+                 where kind = 'double_booking' and payload::text like ?""", "%\"reservation_code\": \"" + code + "\"%");
     }
 
     @Test
@@ -71,11 +71,12 @@ class DoubleBookingTest extends IntegrationTest {
         Map<String, Object> alert = alertsNaming(second).get(0);
         assertThat(jdbc.queryForObject("select a.created_at - w.processed_at < interval '5 seconds' from alerts a, webhook_log w "
                 + "where a.id = ? and w.id = ?", Boolean.class, alert.get("id"), arrived)).isTrue();
-        assertThat(alert).containsEntry("severity", "critical").containsEntry("agency_id", agency.id());
-        assertThat((String) alert.get("message")).contains("airbnb " + first).contains("airbnb " + second)
-                .contains("2027-07-03 to 2027-07-05");
+        assertThat(alert).containsEntry("severity", "critical").containsEntry("agency_id", agency.id()).containsEntry("arrived", second);
+        assertThat((String) alert.get("message")).contains("airbnb " + second + " (2027-07-03 to 2027-07-06)")
+                .contains("already held by airbnb " + first + " (2027-07-01 to 2027-07-05)");
         assertThat((String) alert.get("payload")).contains("\"property_id\": \"" + property + "\"")
-                .contains("\"platform\": \"airbnb\"").contains("\"webhook_log_id\": " + arrived);
+                .contains("\"platform\": \"airbnb\"").contains("\"webhook_log_id\": " + arrived)
+                .contains("\"overlap\": {\"to\": \"2027-07-05\", \"from\": \"2027-07-03\"}");
 
         // replayed, or changed again while still overlapping: the same pair, no second alert
         assertThat(api.post("/api/v1/webhooks/" + arrived + "/replay", agency.apiKey(), "").statusCode()).isEqualTo(202);
@@ -104,8 +105,8 @@ class DoubleBookingTest extends IntegrationTest {
         book(overlapping, "2027-08-07", "2027-08-09", "accept", "2026-11-01T10:00:00Z");
         await().atMost(Duration.ofSeconds(5)).until(() -> alertsNaming(overlapping).size() == 1);
 
-        assertThat(alertsNaming(adjacent)).as("only with the booking that overlaps it").hasSize(1);
-        assertThat((String) alertsNaming(adjacent).get(0).get("payload")).contains(overlapping);
+        assertThat(alertsNaming(adjacent)).as("only with the booking that overlaps it").hasSize(1)
+                .first().satisfies(alert -> assertThat(alert).containsEntry("arrived", overlapping));
         assertThat(alertsNaming(first)).isEmpty();
         assertThat(alertsNaming(cancelled)).isEmpty();
     }

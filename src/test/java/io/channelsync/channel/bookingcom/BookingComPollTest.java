@@ -135,9 +135,9 @@ class BookingComPollTest extends IntegrationTest {
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 select severity, message from alerts where kind = 'double_booking' and agency_id = ?
-                   and payload->'bookings' @> cast(? as jsonb)""", agency,
-                "[{\"platform\": \"booking_com\", \"reservation_code\": \"" + reservation + "\"}, "
-                        + "{\"platform\": \"airbnb\", \"reservation_code\": \"HM" + reservation + "\"}]"))
+                   and payload->'booking' @> cast(? as jsonb) and payload->'conflicts' @> cast(? as jsonb)""", agency,
+                "{\"platform\": \"booking_com\", \"reservation_code\": \"" + reservation + "\"}",
+                "[{\"platform\": \"airbnb\", \"reservation_code\": \"HM" + reservation + "\"}]"))
                 .singleElement().satisfies(alert -> {
                     assertThat(alert).containsEntry("severity", "critical");
                     assertThat((String) alert.get("message")).contains("booking_com " + reservation).contains("airbnb HM" + reservation);
