@@ -202,6 +202,23 @@ public class ApiRequests {
         }
     }
 
+    /** An optional ISO-8601 time query parameter ({@code 2026-11-28T03:00:00Z}, any offset); a malformed one is 422. */
+    public static java.time.Instant queryInstant(Exchange exchange, String name) {
+        return instant(name, exchange.getIn().getHeader(name, String.class));
+    }
+
+    /** An optional ISO-8601 time (a query parameter's or a body field's value); a malformed one is 422 {@code "rule": "time"}. */
+    public static java.time.Instant instant(String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(raw.trim()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalidField(field, "time", field + " must be an ISO-8601 time with an offset, e.g. 2026-11-28T03:00:00Z");
+        }
+    }
+
     /** The {@code limit} and {@code offset} query parameters of a list endpoint. */
     public Page page(Exchange exchange) {
         int limit = queryInt(exchange, "limit", properties.defaultPageSize(), 1, properties.maxPageSize());

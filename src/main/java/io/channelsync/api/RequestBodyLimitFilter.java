@@ -33,7 +33,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !path.startsWith("/api/v1/") || path.startsWith("/api/v1/webhooks/");
+        return !path.startsWith("/api/v1/") || io.channelsync.webhook.ChannelIntakePaths.matches(request);
     }
 
     @Override

@@ -90,4 +90,16 @@ public class DeadLetters {
         }
         log.info("Dead letter {} discarded", id);
     }
+
+    /**
+     * The open dead letters of webhook deliveries that are being replayed (issue 14.1) end {@code requeued}, as if
+     * requeued here, inside the caller's transaction: the delivery is processed again, so it is no longer dead.
+     */
+    public void replayedWebhooks(List<Long> webhookLogIds) {
+        if (!webhookLogIds.isEmpty()) {
+            sql.update("""
+                    update deadletters set status = 'requeued', requeued_at = now(), requeue_count = requeue_count + 1
+                    where webhook_log_id in (:ids) and status = 'open'""", new MapSqlParameterSource("ids", webhookLogIds));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.channelsync.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiException;
+import io.channelsync.webhook.ChannelIntakePaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -23,9 +24,10 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
  * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
- * prove themselves with their signatures. The actuator needs an operator key (Prometheus sends it
- * as its bearer token), except {@code /actuator/health}, which answers its status to anyone and its
- * details only to an operator ({@code management.endpoint.health.show-details: when-authorized}).
+ * prove themselves with their signatures ({@link ChannelIntakePaths}; the event log under the same
+ * prefix needs a key). The actuator needs an operator key (Prometheus sends it as its bearer token),
+ * except {@code /actuator/health}, which answers its status to anyone and its details only to an
+ * operator ({@code management.endpoint.health.show-details: when-authorized}).
  * Stateless: no sessions, no CSRF (no cookies are used). The operator console's files under
  * {@code /console/**} are public (they hold no data); every call the page makes goes to the API with
  * the key, kept in the tab's sessionStorage. A strict Content-Security-Policy on the console (its own
@@ -59,7 +61,7 @@ public class SecurityConfig {
         // (the sandbox's Booking.com JWT, say) is not an API key and must not be judged as one
         bearer.setRequestMatcher(request -> {
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            return (path.startsWith("/api/v1/") && !path.startsWith("/api/v1/webhooks/")) || path.startsWith("/actuator/");
+            return (path.startsWith("/api/v1/") && !ChannelIntakePaths.matches(request)) || path.startsWith("/actuator/");
         });
         bearer.setSuccessHandler((request, response, authentication) ->
                 request.setAttribute(Caller.REQUEST_ATTRIBUTE, authentication.getPrincipal()));
@@ -80,7 +82,8 @@ public class SecurityConfig {
                 .authorizeHttpRequests(auth -> auth
                         // platform-http answers on an async dispatch; the original request was already authorised
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/api/v1/webhooks/**").permitAll()
+                        // the channels' intake proves itself by signature; the event log beside it needs a key
+                        .requestMatchers(ChannelIntakePaths::matches).permitAll()
                         .requestMatchers("/api/v1/**").authenticated()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator", "/actuator/**").hasRole("OPERATOR")

@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.booking.DoubleBookings;
 import io.channelsync.channel.ChannelReservation;
 import io.channelsync.subscription.EventTypes;
 import io.channelsync.subscription.Events;
@@ -38,10 +39,12 @@ public class ChannelBookings {
 
     private final NamedParameterJdbcTemplate sql;
     private final Events events;
+    private final DoubleBookings doubleBookings;
 
-    public ChannelBookings(NamedParameterJdbcTemplate sql, Events events) {
+    public ChannelBookings(NamedParameterJdbcTemplate sql, Events events, DoubleBookings doubleBookings) {
         this.sql = sql;
         this.events = events;
+        this.doubleBookings = doubleBookings;
     }
 
     /** The live mapping of a listing (and, for Booking.com, room). */
@@ -67,7 +70,9 @@ public class ChannelBookings {
     /**
      * Inserts the booking, or updates it unless the stored version is newer (or this very one), or is a
      * cancellation of the same version. A change is also an event for the PMS ({@code booking.created},
-     * {@code booking.modified} or {@code booking.cancelled}), written in the caller's transaction.
+     * {@code booking.modified} or {@code booking.cancelled}), written in the caller's transaction, and is checked
+     * for nights already taken on its property ({@link DoubleBookings#check}, in the same transaction): every
+     * channel's bookings pass here.
      *
      * @param webhookLogId the delivery this version came in: breaks ties between equal event times
      * @return true if the row changed; false if a newer (or the same) version is already stored
@@ -127,6 +132,7 @@ public class ChannelBookings {
         data.put("currency", r.currency());
         data.put("source_updated_at", r.eventTime());
         events.record(type, mapping.agencyId(), data);
+        doubleBookings.check((UUID) changed.get(0).get("id"));
         return true;
     }
 }

@@ -49,7 +49,7 @@ public class WebhookBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !path(request).startsWith(PATH_PREFIX);
+        return !ChannelIntakePaths.matches(request);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +45,12 @@ public class WebhookEventProcessor {
     private final SyncJobs syncJobs;
     private final TransactionTemplate tx;
     private final UnmappedEvents unmapped;
+    private final WebhookAttempts attempts;
 
     public WebhookEventProcessor(WebhookLog webhookLog, ChannelBookings bookings, Channels channels,
-                                 SyncJobs syncJobs, TransactionTemplate tx, UnmappedEvents unmapped) {
+                                 SyncJobs syncJobs, TransactionTemplate tx, UnmappedEvents unmapped, WebhookAttempts attempts) {
         this.unmapped = unmapped;
+        this.attempts = attempts;
         this.webhookLog = webhookLog;
         this.bookings = bookings;
         this.channels = channels;
@@ -67,11 +70,18 @@ public class WebhookEventProcessor {
             return;
         }
         InboundEvent event = found.get();
-        // outside any transaction: the connector may call its channel
-        InboundEvents.Changes changes = channels.get(event.platform()).inbound()
-                .orElseThrow(() -> new IllegalStateException("platform " + event.platform() + " takes no inbound events"))
-                .apply(event);
-        Applied applied = tx.execute(status -> apply(event, changes));
+        Instant started = Instant.now();
+        Applied applied;
+        try {
+            // outside any transaction: the connector may call its channel
+            InboundEvents.Changes changes = channels.get(event.platform()).inbound()
+                    .orElseThrow(() -> new IllegalStateException("platform " + event.platform() + " takes no inbound events"))
+                    .apply(event);
+            applied = tx.execute(status -> apply(event, changes, started));
+        } catch (IOException | RuntimeException e) {
+            attempts.threw(id, started, e); // rolled back: the attempt is kept on its own, then the route retries
+            throw e;
+        }
         if (applied == null) {
             log.debug("Webhook {} was finished by another consumer meanwhile: skipped (nothing it fetched is acknowledged)", id);
             return;
@@ -87,7 +97,7 @@ public class WebhookEventProcessor {
         }
     }
 
-    private Applied apply(InboundEvent event, InboundEvents.Changes changes) {
+    private Applied apply(InboundEvent event, InboundEvents.Changes changes, Instant started) {
         long id = event.id();
         if (!webhookLog.lockQueued(id)) {
             return null;
@@ -99,18 +109,23 @@ public class WebhookEventProcessor {
         }
         List<String> problems = outcomes.stream().filter(o -> !o.stored()).map(InboundEvents.Outcome::problem).toList();
         UnmappedEvents.Parked parked = null;
+        String error = problems.isEmpty() ? null : String.join("; ", problems);
+        String outcome;
         if (problems.isEmpty()) {
             webhookLog.markProcessed(id, changes.note());
+            outcome = WebhookAttempts.PROCESSED;
         } else if (!withoutMapping.isEmpty()) {
             // parked, not failed: applied again (whole, the stored parts change nothing) once the listing is mapped
-            String error = String.join("; ", problems);
             parked = unmapped.park(id, event.platform(), event.eventId(), withoutMapping.get(0), error);
             log.warn("{} webhook {} (event {}) parked as unmapped: {}", event.platform(), id, event.eventId(), error);
+            outcome = WebhookAttempts.UNMAPPED;
         } else {
-            String error = String.join("; ", problems);
             webhookLog.markFailed(id, error);
             log.warn("{} webhook {} (event {}) failed: {}", event.platform(), id, event.eventId(), error);
+            outcome = WebhookAttempts.FAILED;
         }
+        attempts.finished(id, started, outcome, error,
+                changes.reservations().isEmpty() ? null : changes.reservations().get(0).listingId());
         return new Applied(changes.afterCommit(), outcomes, parked);
     }
 

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * All SQL on {@code webhook_log}. A genuine delivery is written {@code queued}, owned by this instance (one
@@ -369,5 +370,75 @@ public class WebhookLog {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Every status a row can have. */
+    public static final java.util.Set<String> STATUSES =
+            java.util.Set.of("received", "queued", "processed", "failed", "rejected", "duplicate", "unmapped");
+    /** What a replay takes: the events processing has finished with. */
+    public static final java.util.Set<String> REPLAYABLE = java.util.Set.of("processed", "failed", "unmapped");
+
+    /**
+     * A filter of the event log (issue 14.1); null fields do not filter. {@code agencyId} is the operator's filter;
+     * a caller that is not an operator ({@code caller} set) sees only the rows of its own agency.
+     */
+    public record Filter(String platform, String status, Instant from, Instant to, String listingId, UUID agencyId,
+                         boolean operator, UUID caller) {
+        MapSqlParameterSource parameters() {
+            return new MapSqlParameterSource().addValue("platform", platform, java.sql.Types.VARCHAR)
+                    .addValue("status", status, java.sql.Types.VARCHAR)
+                    .addValue("from", from == null ? null : from.atOffset(java.time.ZoneOffset.UTC))
+                    .addValue("to", to == null ? null : to.atOffset(java.time.ZoneOffset.UTC))
+                    .addValue("listing", listingId, java.sql.Types.VARCHAR).addValue("agency", agencyId, java.sql.Types.OTHER)
+                    .addValue("operator", operator).addValue("caller", caller, java.sql.Types.OTHER);
+        }
+    }
+
+    private static final String FILTER = """
+            (cast(:platform as text) is null or w.platform = cast(:platform as text))
+              and (cast(:status as text) is null or w.status = cast(:status as text))
+              and (cast(:from as timestamptz) is null or w.created_at >= cast(:from as timestamptz))
+              and (cast(:to as timestamptz) is null or w.created_at < cast(:to as timestamptz))
+              and (cast(:listing as text) is null or w.listing_id = cast(:listing as text))
+              and (cast(:agency as uuid) is null or w.agency_id = cast(:agency as uuid))
+              and (:operator or w.agency_id = cast(:caller as uuid))""";
+
+    private static final String SUMMARY = """
+            w.id, w.platform, w.event_id, w.event_type, w.event_time, w.status, w.error, w.signature_valid, w.listing_id,
+            w.agency_id, (select count(*) from webhook_attempts a where a.webhook_log_id = w.id) as attempt_count,
+            w.created_at as received_at, w.processed_at, w.updated_at""";
+
+    /** A page of the event log, newest first. */
+    public List<Map<String, Object>> page(Filter filter, int limit, int offset, org.springframework.jdbc.core.RowMapper<Map<String, Object>> rows) {
+        return sql.query("select " + SUMMARY + " from webhook_log w where " + FILTER + " order by w.id desc limit :limit offset :offset",
+                filter.parameters().addValue("limit", limit).addValue("offset", offset), rows);
+    }
+
+    /** One event with its headers, raw body and payload, if the caller may see it. */
+    public Optional<Map<String, Object>> find(long id, boolean operator, UUID caller, org.springframework.jdbc.core.RowMapper<Map<String, Object>> rows) {
+        return sql.query("select " + SUMMARY + ", w.headers, w.raw_body, w.payload from webhook_log w where w.id = :id and " + FILTER,
+                new Filter(null, null, null, null, null, null, operator, caller).parameters().addValue("id", id), rows)
+                .stream().findFirst();
+    }
+
+    /**
+     * {@code processed | failed | unmapped -> queued}, owned by this instance, for a replay, inside the caller's
+     * transaction: the events matching the filter (this one only when {@code id} is given), oldest first, at most
+     * {@code limit}. Rows another transaction holds are skipped, so two replays never take one row twice.
+     *
+     * @return the ids taken, oldest first
+     */
+    public List<Long> reopenForReplay(Long id, Filter filter, int limit) {
+        return sql.queryForList("""
+                with taken as (
+                    update webhook_log set status = 'queued', owner = :me, error = null, updated_at = now()
+                     where id in (select w.id from webhook_log w
+                                   where (cast(:id as bigint) is null or w.id = cast(:id as bigint))
+                                     and w.status in ('processed', 'failed', 'unmapped') and %s
+                                   order by w.id limit :limit for update skip locked)
+                    returning id)
+                select id from taken order by id""".formatted(FILTER),
+                filter.parameters().addValue("id", id, java.sql.Types.BIGINT).addValue("limit", limit).addValue("me", instances.id()),
+                Long.class);
     }
 }

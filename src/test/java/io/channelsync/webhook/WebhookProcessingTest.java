@@ -77,7 +77,7 @@ class WebhookProcessingTest extends IntegrationTest {
     private Map<String, Object> awaitDone(long webhookId) {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "select status in ('processed', 'failed') from webhook_log where id = ?", Boolean.class, webhookId));
-        return jdbc.queryForMap("select status, error, processed_at from webhook_log where id = ?", webhookId);
+        return jdbc.queryForMap("select id, status, error, processed_at from webhook_log where id = ?", webhookId);
     }
 
     private Map<String, Object> booking(String platform, String code) {
@@ -327,6 +327,11 @@ class WebhookProcessingTest extends IntegrationTest {
             assertThat((String) row.get("error")).contains("injected failure for " + code);
             assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = ?", Integer.class, code)).isZero();
             assertThat(syncJobs(bookingMapping)).isZero();
+            // every attempt is recorded though each was rolled back: the first and the 2 retries (test profile)
+            assertThat(jdbc.queryForList("select attempt_number || ' ' || outcome || ' ' || error from webhook_attempts "
+                    + "where webhook_log_id = ? order by attempt_number", String.class, row.get("id")))
+                    .hasSize(3).allSatisfy(a -> assertThat(a).contains(" error ").contains("injected failure for " + code))
+                    .first().asString().startsWith("1 ");
         } finally {
             stopFailing(fault);
         }
@@ -357,6 +362,30 @@ class WebhookProcessingTest extends IntegrationTest {
                 jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)));
         assertThat(jdbc.queryForObject("select status from deadletters where webhook_log_id = ?", String.class, id)).isEqualTo("requeued");
         assertThat(booking("airbnb", code)).containsEntry("status", "confirmed");
+    }
+
+    @Test
+    void replayingAFailedDeliveryOnceTheCauseIsGoneProcessesItAndClosesItsDeadLetter() {
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String fault = failStoringBooking(code);
+        long id;
+        try {
+            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2026-12-01", "2026-12-05", 3, "accept"), now());
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "select count(*) from deadletters where webhook_log_id = ? and status = 'open'", Integer.class, id) == 1);
+        } finally {
+            stopFailing(fault);
+        }
+
+        assertThat(api.post("/api/v1/webhooks/" + id + "/replay", OPERATOR_KEY, "").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(
+                jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)));
+        assertThat(booking("airbnb", code)).containsEntry("status", "confirmed");
+        assertThat(jdbc.queryForObject("select status from deadletters where webhook_log_id = ?", String.class, id)).isEqualTo("requeued");
+        assertThat(jdbc.queryForObject("select outcome from webhook_attempts where webhook_log_id = ? order by attempt_number desc limit 1",
+                String.class, id)).isEqualTo("processed");
     }
 
     @Test

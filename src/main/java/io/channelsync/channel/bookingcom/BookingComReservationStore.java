@@ -6,12 +6,14 @@ import io.channelsync.channel.ChannelReservation;
 import io.channelsync.sync.SyncJobs;
 import io.channelsync.webhook.ChannelBookings;
 import io.channelsync.webhook.UnmappedEvents;
+import io.channelsync.webhook.WebhookAttempts;
 import io.channelsync.webhook.WebhookLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,10 +63,12 @@ public class BookingComReservationStore {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final UnmappedEvents unmapped;
+    private final WebhookAttempts attempts;
 
     public BookingComReservationStore(WebhookLog webhookLog, ChannelBookings bookings, SyncJobs syncJobs,
-                                      TransactionTemplate tx, ObjectMapper json, UnmappedEvents unmapped) {
+                                      TransactionTemplate tx, ObjectMapper json, UnmappedEvents unmapped, WebhookAttempts attempts) {
         this.unmapped = unmapped;
+        this.attempts = attempts;
         this.webhookLog = webhookLog;
         this.bookings = bookings;
         this.syncJobs = syncJobs;
@@ -74,10 +78,11 @@ public class BookingComReservationStore {
 
     /** Stores and applies (or parks) the message; a database failure throws (everything rolled back). */
     public Outcome store(OtaReservations.Reservation r) {
+        Instant started = Instant.now();
         Outcome outcome = tx.execute(status -> {
             Optional<Long> inserted = webhookLog.insertPolled(delivery(r));
             if (inserted.isPresent()) {
-                return apply(inserted.get(), r);
+                return apply(inserted.get(), r, started);
             }
             WebhookLog.Logged logged = webhookLog.lockLive(BookingComConnector.PLATFORM, r.eventId()).orElseThrow(
                     () -> new IllegalStateException("event " + r.eventId() + " neither inserted nor found"));
@@ -88,7 +93,7 @@ public class BookingComReservationStore {
             }
             if ("failed".equals(logged.status()) && webhookLog.reopenFailed(logged.id())) {
                 log.info("Booking.com re-sent reservation {} ({}) that failed before: applying it once more", r.reservationId(), r.eventId());
-                return apply(logged.id(), r);
+                return apply(logged.id(), r, started);
             }
             return new Outcome(logged.id(), "event " + r.eventId() + " is " + logged.status(), false);
         });
@@ -98,7 +103,7 @@ public class BookingComReservationStore {
         return outcome;
     }
 
-    private Outcome apply(long id, OtaReservations.Reservation r) {
+    private Outcome apply(long id, OtaReservations.Reservation r, Instant started) {
         List<String> problems = new ArrayList<>();
         List<ChannelReservation> withoutMapping = new ArrayList<>();
         int changed = 0;
@@ -121,6 +126,7 @@ public class BookingComReservationStore {
         }
         if (problems.isEmpty()) {
             webhookLog.markProcessed(id, r.kind().endpoint + ": " + r.bookings().size() + " room(s), " + changed + " booking(s) changed");
+            attempts.finished(id, started, WebhookAttempts.PROCESSED, null, r.hotelId());
             return new Outcome(id, null, false);
         }
         String error = String.join("; ", problems);
@@ -128,10 +134,12 @@ public class BookingComReservationStore {
             // parked: durably ours, so acknowledged as a success after the commit; applied when the room is mapped
             UnmappedEvents.Parked parked = unmapped.park(id, BookingComConnector.PLATFORM, r.eventId(), withoutMapping.get(0), error);
             log.warn("Booking.com reservation {} ({}, webhook_log {}) parked as unmapped: {}", r.reservationId(), r.eventId(), id, error);
+            attempts.finished(id, started, WebhookAttempts.UNMAPPED, error, r.hotelId());
             return new Outcome(id, null, false, parked);
         }
         webhookLog.markFailed(id, error);
         log.warn("Booking.com reservation {} ({}, webhook_log {}) could not be stored: {}", r.reservationId(), r.eventId(), id, error);
+        attempts.finished(id, started, WebhookAttempts.FAILED, error, r.hotelId());
         return new Outcome(id, error, false);
     }
 

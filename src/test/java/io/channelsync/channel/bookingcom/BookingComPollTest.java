@@ -125,6 +125,28 @@ class BookingComPollTest extends IntegrationTest {
     }
 
     @Test
+    void aPolledReservationOnNightsAnAirbnbBookingHoldsRaisesADoubleBookingAlertNamingBothChannels() throws IOException {
+        jdbc.update("""
+                insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status, source_updated_at)
+                values (?, ?, 'airbnb', ?, date '2026-12-12', date '2026-12-15', 'confirmed', now())""", agency, property, "HM" + reservation);
+        queue(NEW, fixture("new-reservation.xml"));
+
+        poll(); // stays 2026-12-10 to 2026-12-13
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.queryForList("""
+                select severity, message from alerts where kind = 'double_booking' and agency_id = ?
+                   and payload->'booking' @> cast(? as jsonb) and payload->'conflicts' @> cast(? as jsonb)""", agency,
+                "{\"platform\": \"booking_com\", \"reservation_code\": \"" + reservation + "\"}",
+                "[{\"platform\": \"airbnb\", \"reservation_code\": \"HM" + reservation + "\"}]"))
+                .singleElement().satisfies(alert -> {
+                    assertThat(alert).containsEntry("severity", "critical");
+                    assertThat((String) alert.get("message")).contains("booking_com " + reservation).contains("airbnb HM" + reservation);
+                }));
+        assertThat(jdbc.queryForObject("select count(*) from webhook_attempts a join webhook_log w on w.id = a.webhook_log_id "
+                + "where w.event_id like ? and a.outcome = 'processed'", Integer.class, reservation + "@%")).isEqualTo(1);
+    }
+
+    @Test
     void anAcknowledgementThatNeverGoesThroughLeavesItQueuedAndTheNextPollDeduplicatesAndAcknowledgesIt() throws IOException {
         queue(NEW, fixture("new-reservation.xml"));
         acknowledgements(serverError());
