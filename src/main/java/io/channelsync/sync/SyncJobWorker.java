@@ -120,7 +120,7 @@ public class SyncJobWorker {
         Map<String, Object> job = sql.queryForList("""
                 select m.id as mapping_id, m.platform, m.listing_id, m.room_id, m.rate_plan_id, m.sync_enabled, m.deleted_at,
                        m.property_id, s.payload ->> 'from' as day_from, s.payload ->> 'to' as day_to,
-                       coalesce(s.payload ->> 'full', 'false') = 'true' as full
+                       coalesce(s.payload ->> 'full', 'false') = 'true' as full_sync
                 from sync_logs s join channel_mappings m on m.id = s.mapping_id and m.agency_id = s.agency_id
                 where s.id = :id""", new MapSqlParameterSource("id", jobId)).stream().findFirst()
                 .orElseThrow(() -> new PermanentSyncFailure("sync job " + jobId + " not found"));
