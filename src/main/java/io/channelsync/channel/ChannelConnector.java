@@ -42,6 +42,14 @@ public interface ChannelConnector {
     }
 
     /**
+     * Whether prices need the mapping's {@code rate_plan_id} on this channel: then the API refuses prices for a
+     * property whose mapping has none, and a mapping without one on a priced property (422, not dropped).
+     */
+    default boolean pricesNeedRatePlan() {
+        return false;
+    }
+
+    /**
      * The channel's part of channel connections ({@code /api/v1/channel-connections}): which account
      * fields a connection needs, and whether a listing belongs to one (a mapping names a connection that
      * owns its listing; 422 {@code listing_not_owned} otherwise).

@@ -17,12 +17,12 @@ import java.util.UUID;
 public class PmsProperties {
 
     /** A PMS property as the API shows it. */
-    public record Property(UUID id, UUID agencyId, String name, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    public record Property(UUID id, UUID agencyId, String name, String currency, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
     }
 
-    private static final String COLUMNS = "id, agency_id, name, created_at, updated_at";
+    private static final String COLUMNS = "id, agency_id, name, currency, created_at, updated_at";
     private static final RowMapper<Property> ROW = (rs, i) -> new Property(rs.getObject("id", UUID.class),
-            rs.getObject("agency_id", UUID.class), rs.getString("name"),
+            rs.getObject("agency_id", UUID.class), rs.getString("name"), rs.getString("currency"),
             rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
 
     private final NamedParameterJdbcTemplate sql;
@@ -31,9 +31,17 @@ public class PmsProperties {
         this.sql = sql;
     }
 
-    public Property create(UUID agencyId, String name) {
-        return sql.queryForObject("insert into properties (agency_id, name) values (:agency, :name) returning " + COLUMNS,
-                new MapSqlParameterSource("agency", agencyId).addValue("name", name), ROW);
+    /** @param currency ISO 4217 code, or null for none yet */
+    public Property create(UUID agencyId, String name, String currency) {
+        return sql.queryForObject("insert into properties (agency_id, name, currency) values (:agency, :name, :currency) returning " + COLUMNS,
+                new MapSqlParameterSource("agency", agencyId).addValue("name", name).addValue("currency", currency), ROW);
+    }
+
+    /** Sets a visible property's currency (ISO 4217); a 404 when the caller may not see it. */
+    public Property setCurrency(UUID id, Caller caller, String currency) {
+        return sql.query("update properties set currency = :currency, updated_at = now() where id = :id and (:operator or agency_id = :agency) returning " + COLUMNS,
+                scope(caller).addValue("id", id).addValue("currency", currency), ROW).stream().findFirst()
+                .orElseThrow(() -> ApiException.notFound("property", id));
     }
 
     /** The property if it exists and the caller may see it. */

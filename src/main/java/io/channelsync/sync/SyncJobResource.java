@@ -31,8 +31,8 @@ public class SyncJobResource {
 
     static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "held", "succeeded", "failed", "deadlettered");
 
-    /** Body of POST /api/v1/sync/availability. */
-    public record TriggerRequest(UUID propertyId, List<String> platforms, LocalDate from, LocalDate to) {
+    /** Body of POST /api/v1/sync/availability; {@code full}: every night of the window, not only the changed ones. */
+    public record TriggerRequest(UUID propertyId, List<String> platforms, LocalDate from, LocalDate to, Boolean full) {
     }
 
     private static final String JOB_COLUMNS = """
@@ -75,8 +75,9 @@ public class SyncJobResource {
         LocalDate from = request.from() != null ? request.from() : LocalDate.now();
         sync.checkRange("to", from, request.to() != null ? request.to() : from.plusDays(SyncJobs.DEFAULT_DAYS_AHEAD));
         properties.findVisible(request.propertyId(), Caller.of(exchange));
-        List<Long> ids = jobs.createForProperty(request.propertyId(), request.platforms(), null, request.from(), request.to(),
-                "requested through the API");
+        boolean full = Boolean.TRUE.equals(request.full());
+        List<Long> ids = jobs.createForProperty(request.propertyId(), request.platforms(), null, request.from(), request.to(), full,
+                full ? "full sync requested through the API" : "requested through the API");
         if (ids.isEmpty()) {
             throw ApiException.conflict("property " + request.propertyId() + " has no enabled channel mapping"
                     + (request.platforms() == null || request.platforms().isEmpty() ? "" : " for " + request.platforms()), null);
@@ -84,6 +85,7 @@ public class SyncJobResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("property_id", request.propertyId());
         body.put("job_ids", ids);
+        body.put("full", full);
         body.put("status", "pending");
         responses.reply(exchange, 202, body);
     }

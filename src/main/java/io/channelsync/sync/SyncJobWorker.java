@@ -1,6 +1,6 @@
 package io.channelsync.sync;
 
-import io.channelsync.channel.CalendarDay;
+import io.channelsync.channel.AvailabilityPush;
 import io.channelsync.channel.ChannelConnector;
 import io.channelsync.channel.ChannelFailures;
 import io.channelsync.channel.Channels;
@@ -12,19 +12,17 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.math.BigDecimal;
-import java.sql.Date;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The two steps of the {@code availability-sync} route: {@link #claim} takes a job (pending -> running,
- * attempt 1) and {@link #push} makes one attempt: read the mapping and the calendar, call the channel,
- * record the outcome. {@code push} is the step Camel's error handler redelivers; before each
+ * attempt 1) and {@link #push} makes one attempt: read the mapping, push what changed in its calendar
+ * ({@link CalendarPush}), record the outcome. {@code push} is the step Camel's error handler redelivers; before each
  * redelivery {@link SyncRedelivery} moves the job retrying -> running with a new attempt row.
  */
 @Component("syncJobWorker")
@@ -48,17 +46,19 @@ public class SyncJobWorker {
     private final SyncStateMachine states;
     private final NamedParameterJdbcTemplate sql;
     private final Channels channels;
+    private final CalendarPush calendar;
     private final RetryProperties retry;
     private final SyncProperties sync;
     private final ChannelBreakers breakers;
     private final Clock clock = Clock.systemUTC();
 
-    public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, Channels channels,
+    public SyncJobWorker(SyncStateMachine states, NamedParameterJdbcTemplate sql, Channels channels, CalendarPush calendar,
                          RetryProperties retry, SyncProperties sync, ChannelBreakers breakers) {
         this.breakers = breakers;
         this.states = states;
         this.sql = sql;
         this.channels = channels;
+        this.calendar = calendar;
         this.retry = retry;
         this.sync = sync;
     }
@@ -128,8 +128,9 @@ public class SyncJobWorker {
 
     private int pushOnce(long jobId) throws Exception {
         Map<String, Object> job = sql.queryForList("""
-                select m.platform, m.listing_id, m.room_id, m.rate_plan_id, m.sync_enabled, m.deleted_at, m.property_id,
-                       s.payload ->> 'from' as day_from, s.payload ->> 'to' as day_to
+                select m.id as mapping_id, m.platform, m.listing_id, m.room_id, m.rate_plan_id, m.sync_enabled, m.deleted_at,
+                       m.property_id, s.payload ->> 'from' as day_from, s.payload ->> 'to' as day_to,
+                       coalesce(s.payload ->> 'full', 'false') = 'true' as full_sync
                 from sync_logs s join channel_mappings m on m.id = s.mapping_id and m.agency_id = s.agency_id
                 where s.id = :id""", new MapSqlParameterSource("id", jobId)).stream().findFirst()
                 .orElseThrow(() -> new PermanentSyncFailure("sync job " + jobId + " not found"));
@@ -141,37 +142,14 @@ public class SyncJobWorker {
         if (to.isBefore(from)) {
             throw new PermanentSyncFailure("invalid job payload: to " + to + " is before from " + from);
         }
-        List<CalendarDay> days = calendar(job.get("property_id"), from, to);
         String platform = (String) job.get("platform");
         ChannelConnector connector = channels.find(platform)
                 .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
-        if (days.isEmpty()) {
-            log.debug("Sync job {}: property has no calendar between {} and {}; nothing to push to {}", jobId, from, to, platform);
-            return 204;
-        }
-        MappedListing listing = new MappedListing((String) job.get("listing_id"), (String) job.get("room_id"),
-                (String) job.get("rate_plan_id"));
-        return breakers.call(platform, () -> connector.availability().push(listing, days));
-    }
-
-    /**
-     * The PMS calendar between two days: every night with an availability row, and every night a
-     * pending or confirmed booking holds; a booked night is closed whatever its row says.
-     */
-    List<CalendarDay> calendar(Object propertyId, LocalDate from, LocalDate to) {
-        return sql.query("""
-                select d.day::date as day,
-                       coalesce(a.available, false) and not booked.any as available, a.min_stay, a.price
-                from generate_series(cast(:from as date), cast(:to as date), interval '1 day') as d(day)
-                left join availability a on a.property_id = :property and a.day = d.day::date
-                cross join lateral (select exists (select 1 from bookings b
-                        where b.property_id = :property and b.status in ('pending', 'confirmed')
-                          and b.check_in <= d.day::date and b.check_out > d.day::date) as any) booked
-                where a.day is not null or booked.any
-                order by d.day""",
-                new MapSqlParameterSource("property", propertyId).addValue("from", Date.valueOf(from)).addValue("to", Date.valueOf(to)),
-                (rs, i) -> new CalendarDay(rs.getDate("day").toLocalDate(), rs.getBoolean("available"),
-                        (Integer) rs.getObject("min_stay"), (BigDecimal) rs.getObject("price")));
+        AvailabilityPush push = connector.availability();
+        return calendar.push((UUID) job.get("mapping_id"), job.get("property_id"), new MappedListing((String) job.get("listing_id"),
+                (String) job.get("room_id"), (String) job.get("rate_plan_id")),
+                (target, month) -> breakers.call(platform, () -> push.push(target, month)),
+                from, to, Boolean.TRUE.equals(job.get("full_sync")));
     }
 
     private static LocalDate parseDay(Object value, LocalDate fallback) {

@@ -60,6 +60,15 @@ public class SyncJobs {
      */
     public List<Long> createForProperty(UUID propertyId, List<String> platforms, String excludePlatform,
                                         LocalDate from, LocalDate to, String reason) {
+        return createForProperty(propertyId, platforms, excludePlatform, from, to, false, reason);
+    }
+
+    /**
+     * @param full push every night of the window, not only those changed since the last push (a new
+     *             mapping, after an outage)
+     */
+    public List<Long> createForProperty(UUID propertyId, List<String> platforms, String excludePlatform,
+                                        LocalDate from, LocalDate to, boolean full, String reason) {
         LocalDate start = from != null ? from : LocalDate.now();
         LocalDate end = to != null ? to : start.plusDays(DEFAULT_DAYS_AHEAD);
         var params = new MapSqlParameterSource()
@@ -67,7 +76,7 @@ public class SyncJobs {
                 .addValue("allPlatforms", platforms == null || platforms.isEmpty())
                 .addValue("platforms", platforms == null || platforms.isEmpty() ? List.of("-") : platforms)
                 .addValue("exclude", excludePlatform == null ? "-" : excludePlatform)
-                .addValue("payload", payload(start, end, reason))
+                .addValue("payload", payload(start, end, full, reason))
                 .addValue("maxRetries", retry.maxRetries())
                 .addValue("owner", instances.id());
         List<Long> ids = sql.queryForList("""
@@ -132,9 +141,9 @@ public class SyncJobs {
         return ids.size();
     }
 
-    private String payload(LocalDate from, LocalDate to, String reason) {
+    private String payload(LocalDate from, LocalDate to, boolean full, String reason) {
         try {
-            return json.writeValueAsString(Map.of("from", from.toString(), "to", to.toString(), "reason", reason));
+            return json.writeValueAsString(Map.of("from", from.toString(), "to", to.toString(), "full", full, "reason", reason));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

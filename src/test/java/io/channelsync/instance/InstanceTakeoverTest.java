@@ -142,7 +142,9 @@ class InstanceTakeoverTest extends SyncTestSupport {
             assertThat(jdbc.queryForObject("select count(*) from sync_attempts where sync_log_id = ? and outcome = 'succeeded'",
                     Integer.class, job)).as("succeeded attempts of job %d", job).isEqualTo(1);
         }
-        assertThat(CHANNELS.findAll(putRequestedFor(urlPathMatching(airbnbPath(f)))).size() % 3).as("three equal pushes").isZero();
+        // a push of the fixture's calendar is two PUTs (two ranges); the three jobs share one mapping, so after the
+        // first the delta store leaves nothing to send (two running at once may both send it): one to three whole pushes
+        assertThat(CHANNELS.findAll(putRequestedFor(urlPathMatching(airbnbPath(f)))).size()).as("whole pushes").isIn(2, 4, 6);
 
         // the live instance's queue was never touched: same status, owner and token
         beat(live);

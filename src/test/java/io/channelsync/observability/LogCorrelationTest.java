@@ -33,6 +33,6 @@ class LogCorrelationTest extends IntegrationTest {
 
         assertThat(output.getOut().lines().filter(line -> line.contains("[job=" + job + "]")))
                 .as("log lines tagged with the job id").isNotEmpty()
-                .anySatisfy(line -> assertThat(line).contains("SyncJobWorker"));
+                .anySatisfy(line -> assertThat(line).contains("io.channelsync.sync.")); // SyncJobWorker or CalendarPush
     }
 }

@@ -112,4 +112,33 @@ class ChannelSandboxTest extends IntegrationTest {
                 .getBytes(), xmlWith(jwt));
         assertThat(api.get(queue, jwt).body()).as("acknowledged: no longer returned").doesNotContain("4000000001");
     }
+
+    @Test
+    void recordsPricesAndRestrictionsAsTheyWereSent() throws Exception {
+        String jwt = bookingToken();
+        String base = "/io/channelsync/channel/bookingcom/";
+        for (String fixture : new String[] {"avail-notif-room-and-rate.xml", "rate-amount-notif.xml"}) {
+            byte[] xml;
+            try (var in = getClass().getResourceAsStream(base + fixture)) {
+                xml = in.readAllBytes();
+            }
+            String endpoint = fixture.startsWith("rate") ? "OTA_HotelRateAmountNotif" : "OTA_HotelAvailNotif";
+            var answer = api.postRaw("/sandbox/booking_com/hotels/ota/" + endpoint, xml, xmlWith(jwt));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("<" + endpoint + "RS").contains("<Success/>");
+        }
+        String listing = "7100000" + (System.nanoTime() % 1000);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/sandbox/airbnb/v2/calendars/" + listing
+                + "/2026-12-01/2026-12-03")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"availability\": \"available\", \"daily_price\": 135.5, \"min_nights\": 2, \"max_nights\": 7}"));
+        airbnbHost(listing).forEach(request::header);
+        assertThat(java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(200);
+
+        String booking = api.get("/sandbox/requests?channel=booking_com", null).body();
+        assertThat(booking).contains("/hotels/ota/OTA_HotelRateAmountNotif").contains("AmountAfterTax=\\\"135.50\\\"")
+                .contains("/hotels/ota/OTA_HotelAvailNotif").contains("Restriction=\\\"Arrival\\\" Status=\\\"Close\\\"")
+                .contains("MinMaxMessageType=\\\"SetMaxLOS\\\"");
+        assertThat(api.get("/sandbox/requests?channel=airbnb", null).body()).contains("\\\"max_nights\\\":7").contains("\\\"daily_price\\\":135.5");
+    }
 }

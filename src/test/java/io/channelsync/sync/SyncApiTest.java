@@ -46,6 +46,7 @@ class SyncApiTest extends SyncTestSupport {
         data.airbnbMapping(agency.id(), property, listing);
         CHANNELS.stubFor(put(urlPathMatching("/airbnb/v2/calendars/" + listing + "/.*")).willReturn(aResponse().withStatus(200)));
         String path = "/api/v1/properties/" + property + "/availability";
+        assertThat(api.patch("/api/v1/properties/" + property, agency.apiKey(), "{\"currency\": \"EUR\"}").statusCode()).isEqualTo(200);
 
         var response = api.put(path, agency.apiKey(), """
                 [{"date": "%s", "available": true, "min_stay": 3, "price": 99.50},

@@ -43,6 +43,13 @@ public abstract class SyncTestSupport extends IntegrationTest {
         return new Fixture(agency, property, mapping, hotel, room);
     }
 
+    /** Gives the fixture's mapping a rate plan (Booking.com RatePlanCode); returns it. */
+    protected String ratePlan(Fixture f) {
+        String ratePlan = Long.toString(System.nanoTime() % 10_000_000);
+        jdbc.update("update channel_mappings set rate_plan_id = ? where id = ?", ratePlan, f.mapping());
+        return ratePlan;
+    }
+
     /** Nights DAY1, DAY1+1 open (min 2, 120.00), DAY1+2 closed. */
     protected void calendar(UUID property) {
         jdbc.update("insert into availability (property_id, day, available, min_stay, price) values (?, ?, true, 2, 120.00), (?, ?, true, 2, 120.00), (?, ?, false, 2, 120.00)",

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.channelsync.channel.CalendarDay;
 import io.channelsync.channel.ChannelCallException;
 import io.channelsync.channel.ChannelHttp;
+import io.channelsync.channel.DayRanges;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Pushes a listing's calendar to Airbnb, one call per run of consecutive days with equal values
@@ -25,9 +24,12 @@ import java.util.Objects;
  * X-Airbnb-OAuth-Token: {the host's token, from the listing's channel connection}
  * Content-Type: application/json
  *
- * {"availability": "available" | "unavailable", "daily_price": 120.00, "min_nights": 2}
+ * {"availability": "available" | "unavailable", "daily_price": 120.00, "min_nights": 2, "max_nights": 14}
  * </pre>
- * {@code daily_price} and {@code min_nights} are left out for days that have none. Why ranges and
+ * {@code availability} is {@code available} when a unit is left and the night is not stop-sold;
+ * {@code daily_price}, {@code min_nights} (the minimum stay for an arrival) and {@code max_nights} are left out
+ * for days that have none. Not sent, for want of public evidence of a field: minimum stay through, closed to
+ * arrival, closed to departure, units beyond open/closed (docs/channels.md lists them). Why ranges and
  * not the batch calendar operations (at most 731 dates a call): the range PUT is the call the public
  * evidence shows with its path and body; a PMS calendar is mostly long runs of equal days, so folding
  * keeps the calls few; each PUT is idempotent, so a failed push is simply made again whole by the
@@ -48,15 +50,14 @@ public class AirbnbCalendarClient {
         this.json = json;
     }
 
-    /** A run of consecutive days with the same values, both ends inclusive. */
-    record Range(LocalDate start, LocalDate end, boolean available, Integer minNights, BigDecimal dailyPrice) {
-        boolean continuedBy(CalendarDay day) {
-            return day.date().equals(end.plusDays(1)) && day.available() == available
-                    && Objects.equals(day.minStay(), minNights) && samePrice(day.price(), dailyPrice);
-        }
-
-        private static boolean samePrice(BigDecimal a, BigDecimal b) {
-            return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    /**
+     * What one night is on Airbnb: open or not (a unit left and no stop sell), price, minimum and maximum
+     * nights. Prices are kept to the cent, so {@code 120.0} and {@code 120.00} are one value.
+     */
+    record Night(boolean available, BigDecimal dailyPrice, Integer minNights, Integer maxNights) {
+        static Night of(CalendarDay day) {
+            return new Night(day.available(), day.price() == null ? null : day.price().setScale(2, RoundingMode.HALF_UP),
+                    day.minStayArrival(), day.maxStay());
         }
     }
 
@@ -64,45 +65,32 @@ public class AirbnbCalendarClient {
     public int pushCalendar(String listingId, List<CalendarDay> days) throws IOException {
         String token = api.tokenForListing(listingId);
         int status = 0;
-        for (Range range : fold(days)) {
+        for (DayRanges.Range<Night> range : fold(days)) {
             HttpRequest.Builder request = api.request("/v2/calendars/" + AirbnbApi.enc(listingId) + "/" + range.start() + "/" + range.end(), token)
                     .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body(range)));
+                    .PUT(HttpRequest.BodyPublishers.ofString(body(range.value())));
             status = http.call(AirbnbConnector.PLATFORM, "calendar push of listing " + listingId + " " + range.start() + ".." + range.end(),
                     request, HttpResponse.BodyHandlers.ofString()).statusCode();
         }
         return status;
     }
 
-    /** Consecutive days with equal availability, minimum nights and price, as ranges, in date order. */
-    static List<Range> fold(List<CalendarDay> days) {
-        List<CalendarDay> sorted = days.stream().sorted(java.util.Comparator.comparing(CalendarDay::date)).toList();
-        List<Range> ranges = new ArrayList<>();
-        Range current = null;
-        for (CalendarDay day : sorted) {
-            if (current != null && current.continuedBy(day)) {
-                current = new Range(current.start(), day.date(), current.available(), current.minNights(), current.dailyPrice());
-            } else {
-                if (current != null) {
-                    ranges.add(current);
-                }
-                current = new Range(day.date(), day.date(), day.available(), day.minStay(), day.price());
-            }
-        }
-        if (current != null) {
-            ranges.add(current);
-        }
-        return ranges;
+    /** Consecutive days with equal values, as ranges, in date order. */
+    static List<DayRanges.Range<Night>> fold(List<CalendarDay> days) {
+        return DayRanges.fold(days, Night::of);
     }
 
-    String body(Range range) throws IOException {
+    String body(Night night) throws IOException {
         ObjectNode body = json.createObjectNode();
-        body.put("availability", range.available() ? "available" : "unavailable");
-        if (range.dailyPrice() != null) {
-            body.put("daily_price", range.dailyPrice());
+        body.put("availability", night.available() ? "available" : "unavailable");
+        if (night.dailyPrice() != null) {
+            body.put("daily_price", night.dailyPrice());
         }
-        if (range.minNights() != null) {
-            body.put("min_nights", range.minNights());
+        if (night.minNights() != null) {
+            body.put("min_nights", night.minNights());
+        }
+        if (night.maxNights() != null) {
+            body.put("max_nights", night.maxNights());
         }
         return json.writeValueAsString(body);
     }

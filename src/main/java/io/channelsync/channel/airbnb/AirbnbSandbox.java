@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>{@code GET /v2/listings/{id}}: {@code {"listing": {"id", "user_id"}}} for the host's own listing;</li>
  * <li>{@code PUT /v2/calendars/{listing_id}/{start_date}/{end_date}} with {@code availability}
- *     ({@code available|unavailable|default}), optional {@code daily_price}, {@code min_nights};</li>
+ *     ({@code available|unavailable|default}), optional {@code daily_price}, {@code min_nights}, {@code max_nights};
+ *     recorded as sent (prices and stay rules);</li>
  * <li>{@code GET /v2/reservations?host_id=&_limit=(1-50)&_cursor=}: {@code {"reservations": [...], "paging": {"next_cursor"}}},
  *     cancelled reservations included.</li>
  * </ul>
@@ -206,8 +207,10 @@ public class AirbnbSandbox {
         if (body.has("daily_price") && !body.get("daily_price").isNumber()) {
             return "daily_price is a number";
         }
-        if (body.has("min_nights") && !body.get("min_nights").canConvertToInt()) {
-            return "min_nights is an integer";
+        for (String nights : new String[] {"min_nights", "max_nights"}) {
+            if (body.has(nights) && !body.get(nights).canConvertToInt()) {
+                return nights + " is an integer";
+            }
         }
         return null;
     }

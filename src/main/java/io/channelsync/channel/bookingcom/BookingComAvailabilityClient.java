@@ -1,27 +1,19 @@
 package io.channelsync.channel.bookingcom;
 
 import io.channelsync.channel.CalendarDay;
-import io.channelsync.channel.ChannelCallException;
-import io.channelsync.channel.ChannelHttp;
-import io.channelsync.channel.ChannelProperties;
+import io.channelsync.channel.DayRanges;
 import io.channelsync.channel.MappedListing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * Pushes a room's availability to Booking.com with {@code OTA_HotelAvailNotif}, in the shape of the
+ * Pushes a room's units and restrictions to Booking.com with {@code OTA_HotelAvailNotif}, in the shape of the
  * published sample (https://connect.booking.com/user_guide/site/en-US/ota-hotelavailnotif/):
  * <pre>
  * POST {channel-sync.channels.booking-com.base-url}/hotels/ota/OTA_HotelAvailNotif
@@ -29,143 +21,130 @@ import java.util.Objects;
  * Accept-Version: 1.1
  * Content-Type: application/xml
  *
- * &lt;OTA_HotelAvailNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
- *     xsi:schemaLocation="http://www.opentravel.org/OTA/2003/05 OTA_HotelAvailNotifRQ.xsd"
- *     TimeStamp="2026-11-30T10:00:00" Target="{target}" Version="1.005"&gt;
+ * &lt;OTA_HotelAvailNotifRQ xmlns=... xmlns:xsi=... xsi:schemaLocation="... OTA_HotelAvailNotifRQ.xsd" TimeStamp=".." Target="{target}" Version="1.005"&gt;
  *   &lt;AvailStatusMessages&gt;
- *     &lt;AvailStatusMessage BookingLimit="1" LocatorID="1"&gt;                        room level: units to sell
+ *     &lt;AvailStatusMessage BookingLimit="2" LocatorID="1"&gt;                        room level: units left to sell
  *       &lt;StatusApplicationControl Start="2026-12-01" End="2026-12-03" InvTypeCode="{room_id}"/&gt;
  *     &lt;/AvailStatusMessage&gt;
- *     &lt;AvailStatusMessage LocatorID="2"&gt;                                        room-rate level: restrictions
- *       &lt;StatusApplicationControl Start="2026-12-01" End="2026-12-03" InvTypeCode="{room_id}" RatePlanCode="{rate_plan_id}"/&gt;
- *       &lt;LengthsOfStay&gt;&lt;LengthOfStay Time="2" MinMaxMessageType="SetMinLOS"/&gt;&lt;/LengthsOfStay&gt;
+ *     &lt;AvailStatusMessage LocatorID="2"&gt;                                        room-rate level: stay rules, open/close
+ *       &lt;StatusApplicationControl Start=".." End=".." InvTypeCode="{room_id}" RatePlanCode="{rate_plan_id}"/&gt;
+ *       &lt;LengthsOfStay&gt;
+ *         &lt;LengthOfStay Time="2" MinMaxMessageType="SetForwardMinStay"/&gt;      minimum stay for an arrival that day
+ *         &lt;LengthOfStay Time="1" MinMaxMessageType="SetMinLOS"/&gt;              minimum stay through that day
+ *         &lt;LengthOfStay Time="14" MinMaxMessageType="SetMaxLOS"/&gt;             maximum stay, when the PMS has one
+ *       &lt;/LengthsOfStay&gt;
+ *       &lt;RestrictionStatus Status="Open"/&gt;                                     Close: stop sell
  *     &lt;/AvailStatusMessage&gt;
+ *     &lt;AvailStatusMessage LocatorID="3"&gt; ... &lt;RestrictionStatus Restriction="Arrival" Status="Close"/&gt;   closed to arrival
+ *     &lt;AvailStatusMessage LocatorID="4"&gt; ... &lt;RestrictionStatus Restriction="Departure" Status="Open"/&gt;  closed to departure
  *   &lt;/AvailStatusMessages&gt;
  * &lt;/OTA_HotelAvailNotifRQ&gt;
  * </pre>
- * Root attributes as the page fixes them; {@code TimeStamp} is now (UTC, without offset, as the sample);
- * {@code Target} is {@code channel-sync.channels.booking-com.target}. The sample puts no {@code HotelCode} on
- * {@code AvailStatusMessages}: the room id names the room (the hotel id stays the mapping's, for ownership).
- * <p>
- * {@code BookingLimit} is the number of units still sellable (1 open, 0 closed: a rental is one unit), on a
- * message whose {@code StatusApplicationControl} names only the room. Minimum stay is a room-rate restriction
- * (the page: "Restrictions per room-rate/date"): it is sent as {@code SetMinLOS} in a message of its own that
- * carries the mapping's rate plan as {@code RatePlanCode}. A mapping without {@code rate_plan_id} sends the
- * inventory only, and the push logs once at INFO that its minimum stay was not sent. Consecutive days with
- * the same availability and minimum stay are folded into one range, {@code Start}..{@code End} inclusive;
- * {@code LocatorID} numbers the messages 1, 2, ... . Not sent: {@code SetMaxLOS}, {@code RestrictionStatus}
- * (a closed night is {@code BookingLimit="0"}), prices ({@code OTA_HotelRateAmountNotif}).
- * <p>
- * A 2xx answer whose body holds {@code <Errors>} is a refusal (permanent); other statuses throw
- * {@link ChannelCallException}. On a 401 the cached token is invalidated and the call retried once
- * with a new one.
+ * {@code BookingLimit} is the number of units left (the night's units less those active bookings hold). The
+ * restrictions are room-rate restrictions (the page: "Restrictions per room type, rate and date"), sent with
+ * the mapping's rate plan as {@code RatePlanCode}; minimum stays are always sent (none is {@code Time="1"},
+ * which lifts an earlier one), so a delta that clears one reaches Booking.com. A mapping without
+ * {@code rate_plan_id} sends the room level only, with a stop-sold night as {@code BookingLimit="0"}, and the
+ * push logs once at INFO that its restrictions were not sent. Consecutive days with equal values fold into
+ * one range, {@code Start}..{@code End} inclusive; {@code LocatorID} numbers the messages 1, 2, ... .
+ * Answers: {@link BookingComNotifs}.
  */
 @Component
 public class BookingComAvailabilityClient {
 
+    static final String ENDPOINT = "OTA_HotelAvailNotif";
     private static final Logger log = LoggerFactory.getLogger(BookingComAvailabilityClient.class);
-    /** The sample's {@code TimeStamp}: seconds, no offset; we send UTC. */
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
-    private final ChannelProperties properties;
-    private final BookingComReservationProperties bookingCom;
-    private final BookingComTokenProvider tokens;
-    private final ChannelHttp http;
 
-    public BookingComAvailabilityClient(ChannelProperties properties, BookingComReservationProperties bookingCom,
-                                        BookingComTokenProvider tokens, ChannelHttp http) {
-        this.properties = properties;
+    /** What one night is at room level. */
+    record RoomLevel(int bookingLimit) {
+    }
+
+    /** What one night is at room-rate level. */
+    record RateLevel(int minStayArrival, int minStayThrough, Integer maxStay, boolean stopSell, boolean closedToArrival,
+                     boolean closedToDeparture) {
+        static RateLevel of(CalendarDay day) {
+            return new RateLevel(orOne(day.minStayArrival()), orOne(day.minStayThrough()), day.maxStay(), day.stopSell(),
+                    day.closedToArrival(), day.closedToDeparture());
+        }
+
+        private static int orOne(Integer minStay) {
+            return minStay == null ? 1 : minStay;
+        }
+    }
+
+    /** A request and what each of its messages sets (for the warnings Booking.com answers). */
+    record Request(String xml, List<BookingComNotifs.Sent> sent) {
+    }
+
+    private final BookingComReservationProperties bookingCom;
+    private final BookingComNotifs notifs;
+
+    public BookingComAvailabilityClient(BookingComReservationProperties bookingCom, BookingComNotifs notifs) {
         this.bookingCom = bookingCom;
-        this.tokens = tokens;
-        this.http = http;
+        this.notifs = notifs;
     }
 
     /** @return the HTTP status Booking.com answered (2xx) */
     public int pushAvailability(MappedListing listing, List<CalendarDay> days) throws IOException {
         String what = "availability push of hotel " + listing.listingId() + " room " + listing.roomId();
-        if (listing.ratePlanId() == null && days.stream().anyMatch(day -> day.minStay() != null)) {
-            log.info("{}: minimum stay not sent (a room-rate restriction), the mapping has no rate_plan_id; inventory only", what);
+        if (listing.ratePlanId() == null && days.stream().anyMatch(BookingComAvailabilityClient::hasRateRestriction)) {
+            log.info("{}: stay rules and arrival/departure restrictions not sent (room-rate restrictions), the mapping has "
+                    + "no rate_plan_id; units only", what);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.bookingCom().baseUrl() + "/hotels/ota/OTA_HotelAvailNotif"))
-                .header("Accept-Version", "1.1")
-                .header("Content-Type", "application/xml")
-                .POST(HttpRequest.BodyPublishers.ofString(request(listing, days, bookingCom.target(), Instant.now())));
-        HttpResponse<String> response = http.callWithBearer(BookingComConnector.PLATFORM, what, tokens, request, HttpResponse.BodyHandlers.ofString());
-        if (response.body() != null && response.body().contains("<Errors")) {
-            throw new ChannelCallException(BookingComConnector.PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);
-        }
-        return response.statusCode();
+        Request request = request(listing, days, bookingCom.target(), Instant.now());
+        return notifs.post(ENDPOINT, what, request.xml(), request.sent());
     }
 
-    /** A run of consecutive days with equal values, both ends inclusive. */
-    record Range(java.time.LocalDate start, java.time.LocalDate end, boolean available, Integer minStay) {
+    private static boolean hasRateRestriction(CalendarDay day) {
+        return day.minStayArrival() != null || day.minStayThrough() != null || day.maxStay() != null
+                || day.closedToArrival() || day.closedToDeparture();
     }
 
-    /** Folds consecutive days with the same availability and minimum stay into ranges (days in date order). */
-    static List<Range> fold(List<CalendarDay> days) {
-        List<Range> ranges = new ArrayList<>();
-        Range open = null;
-        for (CalendarDay day : days) {
-            if (open != null && open.end().plusDays(1).equals(day.date()) && open.available() == day.available()
-                    && Objects.equals(open.minStay(), day.minStay())) {
-                open = new Range(open.start(), day.date(), open.available(), open.minStay());
-            } else {
-                if (open != null) {
-                    ranges.add(open);
-                }
-                open = new Range(day.date(), day.date(), day.available(), day.minStay());
-            }
-        }
-        if (open != null) {
-            ranges.add(open);
-        }
-        return ranges;
-    }
-
-    static String request(MappedListing listing, List<CalendarDay> days, String target, Instant now) {
-        String room = digits(listing.roomId());
-        String ratePlan = listing.ratePlanId() == null ? null : digits(listing.ratePlanId());
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<OTA_HotelAvailNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"")
-                .append(" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"")
-                .append(" xsi:schemaLocation=\"http://www.opentravel.org/OTA/2003/05 OTA_HotelAvailNotifRQ.xsd\"")
-                .append(" TimeStamp=\"").append(TIMESTAMP.format(now))
-                .append("\" Target=\"").append(target(target)).append("\" Version=\"1.005\">\n")
-                .append("  <AvailStatusMessages>\n");
-        // without a rate plan the minimum stay is not sent, so it must not split the inventory ranges either
-        List<CalendarDay> sent = ratePlan != null ? days
-                : days.stream().map(day -> new CalendarDay(day.date(), day.available(), null, day.price())).toList();
-        int locator = 0;
-        for (Range r : fold(sent)) {
-            xml.append("    <AvailStatusMessage BookingLimit=\"").append(r.available() ? 1 : 0).append("\" LocatorID=\"").append(++locator).append("\">\n")
+    static Request request(MappedListing listing, List<CalendarDay> days, String target, Instant now) {
+        String room = BookingComNotifs.digits(listing.roomId());
+        String ratePlan = listing.ratePlanId() == null ? null : BookingComNotifs.digits(listing.ratePlanId());
+        StringBuilder xml = BookingComNotifs.root("OTA_HotelAvailNotifRQ", "1.005", target, now).append("  <AvailStatusMessages>\n");
+        List<BookingComNotifs.Sent> sent = new ArrayList<>();
+        // without a rate plan a stop sell can only close the room: no units to sell
+        for (var r : DayRanges.fold(days, day -> new RoomLevel(ratePlan == null && day.stopSell() ? 0 : day.units()))) {
+            int locator = sent.size() + 1;
+            sent.add(new BookingComNotifs.Sent(locator, r.start() + ".." + r.end(), "BookingLimit"));
+            xml.append("    <AvailStatusMessage BookingLimit=\"").append(r.value().bookingLimit()).append("\" LocatorID=\"").append(locator).append("\">\n")
                     .append("      <StatusApplicationControl Start=\"").append(r.start()).append("\" End=\"").append(r.end())
                     .append("\" InvTypeCode=\"").append(room).append("\"/>\n")
                     .append("    </AvailStatusMessage>\n");
-            if (ratePlan != null && r.minStay() != null) {
-                xml.append("    <AvailStatusMessage LocatorID=\"").append(++locator).append("\">\n")
-                        .append("      <StatusApplicationControl Start=\"").append(r.start()).append("\" End=\"").append(r.end())
-                        .append("\" InvTypeCode=\"").append(room).append("\" RatePlanCode=\"").append(ratePlan).append("\"/>\n")
-                        .append("      <LengthsOfStay>\n")
-                        .append("        <LengthOfStay Time=\"").append(r.minStay()).append("\" MinMaxMessageType=\"SetMinLOS\"/>\n")
-                        .append("      </LengthsOfStay>\n")
-                        .append("    </AvailStatusMessage>\n");
+        }
+        if (ratePlan != null) {
+            for (var r : DayRanges.fold(days, RateLevel::of)) {
+                RateLevel v = r.value();
+                StringBuilder stay = new StringBuilder("      <LengthsOfStay>\n")
+                        .append("        <LengthOfStay Time=\"").append(v.minStayArrival()).append("\" MinMaxMessageType=\"SetForwardMinStay\"/>\n")
+                        .append("        <LengthOfStay Time=\"").append(v.minStayThrough()).append("\" MinMaxMessageType=\"SetMinLOS\"/>\n");
+                if (v.maxStay() != null) {
+                    stay.append("        <LengthOfStay Time=\"").append(v.maxStay()).append("\" MinMaxMessageType=\"SetMaxLOS\"/>\n");
+                }
+                stay.append("      </LengthsOfStay>\n").append(status(null, v.stopSell()));
+                rateMessage(xml, sent, r, room, ratePlan, "LengthsOfStay/RestrictionStatus (stop sell)", stay);
+                rateMessage(xml, sent, r, room, ratePlan, "RestrictionStatus Arrival", status("Arrival", v.closedToArrival()));
+                rateMessage(xml, sent, r, room, ratePlan, "RestrictionStatus Departure", status("Departure", v.closedToDeparture()));
             }
         }
-        return xml.append("  </AvailStatusMessages>\n</OTA_HotelAvailNotifRQ>\n").toString();
+        return new Request(xml.append("  </AvailStatusMessages>\n</OTA_HotelAvailNotifRQ>\n").toString(), List.copyOf(sent));
     }
 
-    /** The page allows {@code Production} or {@code Test}; anything else is a configuration error, not XML to escape. */
-    private static String target(String target) {
-        if (!"Production".equals(target) && !"Test".equals(target)) {
-            throw new IllegalStateException("channel-sync.channels.booking-com.target must be Production or Test, got " + target);
-        }
-        return target;
+    private static void rateMessage(StringBuilder xml, List<BookingComNotifs.Sent> sent, DayRanges.Range<?> r, String room,
+                                    String ratePlan, String field, CharSequence content) {
+        int locator = sent.size() + 1;
+        sent.add(new BookingComNotifs.Sent(locator, r.start() + ".." + r.end(), field));
+        xml.append("    <AvailStatusMessage LocatorID=\"").append(locator).append("\">\n")
+                .append("      <StatusApplicationControl Start=\"").append(r.start()).append("\" End=\"").append(r.end())
+                .append("\" InvTypeCode=\"").append(room).append("\" RatePlanCode=\"").append(ratePlan).append("\"/>\n")
+                .append(content)
+                .append("    </AvailStatusMessage>\n");
     }
 
-    /** Room and rate plan ids are digits (checked by the mapping's rules); refuse anything else rather than escape it into XML. */
-    private static String digits(String id) {
-        if (id == null || !id.matches("[0-9]+")) {
-            throw new IllegalArgumentException("Booking.com ids must be digits, got " + id);
-        }
-        return id;
+    private static String status(String restriction, boolean closed) {
+        return "      <RestrictionStatus " + (restriction == null ? "" : "Restriction=\"" + restriction + "\" ")
+                + "Status=\"" + (closed ? "Close" : "Open") + "\"/>\n";
     }
 }

@@ -28,13 +28,16 @@ public class BookingComConnector implements ChannelConnector {
 
     private final ListingOwnership ownership;
     private final BookingComAvailabilityClient availability;
+    private final BookingComRateClient rates;
     private final BookingComReservationsClient reservations;
     private final BookingComWebhookEvents webhooks;
 
-    public BookingComConnector(BookingComAvailabilityClient availability, BookingComReservationsClient reservations,
-                               BookingComWebhookEvents webhooks, BookingComListingOwnership ownership) {
+    public BookingComConnector(BookingComAvailabilityClient availability, BookingComRateClient rates,
+                               BookingComReservationsClient reservations, BookingComWebhookEvents webhooks,
+                               BookingComListingOwnership ownership) {
         this.ownership = ownership;
         this.availability = availability;
+        this.rates = rates;
         this.reservations = reservations;
         this.webhooks = webhooks;
     }
@@ -74,7 +77,8 @@ public class BookingComConnector implements ChannelConnector {
 
     /**
      * Rate plan id ({@code RatePlanCode}): optional; {@code digits_only}, {@code too_long} (30). Without one,
-     * restrictions Booking.com keeps per room and rate (minimum stay) are not sent.
+     * restrictions Booking.com keeps per room and rate (stay rules, arrival/departure) are not sent, and prices
+     * are refused ({@link #pricesNeedRatePlan}).
      */
     @Override
     public void checkRatePlanId(String ratePlanId) {
@@ -83,13 +87,22 @@ public class BookingComConnector implements ChannelConnector {
         }
     }
 
+    /** Booking.com prices a room and rate: {@code OTA_HotelRateAmountNotif} needs the {@code RatePlanCode}. */
+    @Override
+    public boolean pricesNeedRatePlan() {
+        return true;
+    }
+
+    /** Units and restrictions ({@code OTA_HotelAvailNotif}), then prices ({@code OTA_HotelRateAmountNotif}). */
     @Override
     public AvailabilityPush availability() {
         return (listing, days) -> {
             if (listing.roomId() == null) {
                 throw new IllegalArgumentException("invalid mapping: a Booking.com mapping of hotel " + listing.listingId() + " has no room_id");
             }
-            return availability.pushAvailability(listing, days);
+            int status = availability.pushAvailability(listing, days);
+            int priced = rates.pushRates(listing, days);
+            return priced != 0 ? priced : status;
         };
     }
 

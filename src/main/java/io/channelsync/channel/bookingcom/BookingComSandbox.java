@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>token exchange: {@code POST /token-based-authentication/exchange} {@code {"client_id", "client_secret"}} ->
  *       {@code {"jwt", "expires_in": 3600}}; 401 without both</li>
- *   <li>availability host: {@code POST /hotels/ota/OTA_HotelAvailNotif} -> {@code OTA_HotelAvailNotifRS} with {@code <Success/>};
- *       recorded and faulted by its room id ({@code InvTypeCode}; the documented request names no hotel)</li>
+ *   <li>availability host: {@code POST /hotels/ota/OTA_HotelAvailNotif} (units, restrictions) and
+ *       {@code POST /hotels/ota/OTA_HotelRateAmountNotif} (prices) -> {@code ...RS} with {@code <Success/>};
+ *       recorded (prices and restrictions as sent) and faulted by the room id ({@code InvTypeCode}; the documented
+ *       availability request names no hotel)</li>
  *   <li>reservations host, the queue semantics: {@code GET /hotels/ota/OTA_HotelResNotif} (resp. {@code OTA_HotelResModifyNotif})
  *       returns every message of that queue not yet acknowledged, at every GET; {@code POST} to the same path with an
  *       {@code ...RS} whose {@code <Success/>} names {@code HotelReservationID@ResID_Value}s removes those; an error
@@ -69,15 +71,16 @@ public class BookingComSandbox {
         return ResponseEntity.ok(Map.of("jwt", jwt, "expires_in", 3600));
     }
 
-    @PostMapping(path = "/hotels/ota/OTA_HotelAvailNotif", produces = MediaType.APPLICATION_XML_VALUE)
-    ResponseEntity<String> availability(@RequestHeader(name = "Authorization", required = false) String authorization,
+    @PostMapping(path = "/hotels/ota/{endpoint:OTA_HotelAvailNotif|OTA_HotelRateAmountNotif}", produces = MediaType.APPLICATION_XML_VALUE)
+    ResponseEntity<String> availability(@PathVariable String endpoint,
+                                        @RequestHeader(name = "Authorization", required = false) String authorization,
                                         @RequestBody String body) {
         // Booking.com's sample names no HotelCode: the message is keyed by its room (InvTypeCode), else a HotelCode
         String room = firstMatch(ROOM_CODE, body);
         String key = room != null ? room : firstMatch(HOTEL_CODE, body);
         int status = authorized(authorization) ? sandbox.answerFor(key, 200) : 401;
-        sandbox.record(BookingComConnector.PLATFORM, "POST", "/hotels/ota/OTA_HotelAvailNotif", key, status, body);
-        return ResponseEntity.status(status).body(otaResponse("OTA_HotelAvailNotifRS", status));
+        sandbox.record(BookingComConnector.PLATFORM, "POST", "/hotels/ota/" + endpoint, key, status, body);
+        return ResponseEntity.status(status).body(otaResponse(endpoint + "RS", status));
     }
 
     @GetMapping(path = "/hotels/ota/{endpoint:OTA_HotelResNotif|OTA_HotelResModifyNotif}", produces = MediaType.APPLICATION_XML_VALUE)

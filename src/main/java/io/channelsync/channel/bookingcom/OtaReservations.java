@@ -227,7 +227,7 @@ public final class OtaReservations {
         }
     }
 
-    private static Document parse(byte[] xml) throws IOException {
+    static Document parse(byte[] xml) throws IOException {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
