@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,10 @@ import java.util.regex.Pattern;
  *       for each, the time from its 202 to its Booking.com push arriving at the stub: p50, p99.</li>
  *   <li>{@code backoff BASE SECRET STUB}: a healthy propagation run alone, then again with 1,000 sync jobs in
  *       backoff (their hotels answer 503): how much later the healthy pushes arrive.</li>
+ *   <li>{@code poll STUB RATE SECONDS}: RATE new Booking.com reservations a second put in the stub's reservation queue
+ *       ({@code GET /hotels/ota/OTA_HotelResNotif}, acknowledged by {@code POST} to the same path); for each, the time
+ *       from the poll that fetched it to its Airbnb calendar PUT arriving at the stub, and from its queueing to that PUT
+ *       (which adds the wait for the next poll): p50, p99.</li>
  * </ul>
  */
 public class ChannelBench {
@@ -64,7 +70,8 @@ public class ChannelBench {
                 System.out.println("propagation, " + args[4] + " bookings/s for " + args[5] + " s: " + run);
             }
             case "backoff" -> backoff(args[1], args[2], args[3]);
-            default -> throw new IllegalArgumentException("mode: stub | map | propagation | backoff");
+            case "poll" -> poll(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("mode: stub | map | propagation | backoff | poll");
         }
     }
 
@@ -73,6 +80,12 @@ public class ChannelBench {
     static final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     static final AtomicLong pushes = new AtomicLong(), refused = new AtomicLong();
     static volatile int failingFrom = -1, failingTo = -1;
+    /** Booking.com's reservation queue: reservation id -> its OTA_HotelReservation, until acknowledged. */
+    static final Map<String, String> reservations = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** "listing|first day" -> when an Airbnb calendar PUT for it arrived; "hotel|check-in" -> when a poll first fetched it. */
+    static final Map<String, Long> airbnbArrivals = new ConcurrentHashMap<>(), fetched = new ConcurrentHashMap<>();
+    static final Pattern CALENDAR = Pattern.compile("/airbnb/v2/calendars/(\\d+)/([0-9-]+)/[0-9-]+");
+    static final Pattern RES_ID = Pattern.compile("ResID_Value=\"(\\d+)\"");
 
     static void stub(int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
@@ -100,9 +113,46 @@ public class ChannelBench {
             answer(x, 200, "{\"listing\":{\"id\":" + listing + ",\"user_id\":" + HOST + "}}");
         });
         server.createContext("/airbnb/", x -> {
+            long at = micros();
             x.getRequestBody().readAllBytes();
             pushes.incrementAndGet();
+            Matcher calendar = CALENDAR.matcher(x.getRequestURI().getPath());
+            if ("PUT".equals(x.getRequestMethod()) && calendar.matches()) {
+                airbnbArrivals.putIfAbsent(calendar.group(1) + "|" + calendar.group(2), at);
+            }
             answer(x, 200, "{}");
+        });
+        server.createContext("/booking_com/hotels/ota/OTA_HotelResModifyNotif", x -> answer(x, 200, otaQueue("OTA_HotelResModifyNotifRQ", "")));
+        server.createContext("/booking_com/hotels/ota/OTA_HotelResNotif", x -> {
+            if ("POST".equals(x.getRequestMethod())) { // the acknowledgement: the reservation leaves the queue
+                Matcher id = RES_ID.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                if (id.find()) {
+                    reservations.remove(id.group(1));
+                }
+                answer(x, 200, "");
+                return;
+            }
+            long at = micros();
+            StringBuilder held = new StringBuilder();
+            reservations.values().forEach(r -> {
+                held.append(r);
+                Matcher hotel = Pattern.compile("HotelCode=\"(\\d+)\"").matcher(r), night = Pattern.compile("EffectiveDate=\"([0-9-]+)\"").matcher(r);
+                if (hotel.find() && night.find()) {
+                    fetched.putIfAbsent(hotel.group(1) + "|" + night.group(1), at);
+                }
+            });
+            answer(x, 200, otaQueue("OTA_HotelResNotifRQ", held.toString()));
+        });
+        server.createContext("/_bench/reservation", x -> { // ?id=R&hotel=H&checkIn=D: Booking.com queues a new reservation
+            Map<String, String> p = query(x);
+            reservations.put(p.get("id"), reservation(p.get("id"), p.get("hotel"), LocalDate.parse(p.get("checkIn"))));
+            answer(x, 200, "ok");
+        });
+        server.createContext("/_bench/poll-arrivals", x -> { // "F hotel|check-in micros" (fetched) and "A listing|day micros"
+            StringBuilder out = new StringBuilder();
+            fetched.forEach((k, v) -> out.append("F ").append(k).append(' ').append(v).append('\n'));
+            airbnbArrivals.forEach((k, v) -> out.append("A ").append(k).append(' ').append(v).append('\n'));
+            answer(x, 200, out.toString());
         });
         server.createContext("/_bench/arrivals", x -> {
             StringBuilder out = new StringBuilder();
@@ -111,13 +161,7 @@ public class ChannelBench {
         });
         server.createContext("/_bench/counts", x -> answer(x, 200, pushes.get() + " " + refused.get()));
         server.createContext("/_bench/failing", x -> { // ?from=H&to=H, or no query: none fails
-            String q = x.getRequestURI().getQuery();
-            Map<String, String> p = new ConcurrentHashMap<>();
-            if (q != null) {
-                for (String kv : q.split("&")) {
-                    p.put(kv.split("=")[0], kv.split("=")[1]);
-                }
-            }
+            Map<String, String> p = query(x);
             failingFrom = Integer.parseInt(p.getOrDefault("from", "-1"));
             failingTo = Integer.parseInt(p.getOrDefault("to", "-1"));
             refused.set(0);
@@ -125,6 +169,41 @@ public class ChannelBench {
         });
         server.start();
         System.out.println("channel stub on 127.0.0.1:" + port);
+    }
+
+    static Map<String, String> query(HttpExchange x) {
+        String q = x.getRequestURI().getQuery();
+        Map<String, String> p = new ConcurrentHashMap<>();
+        if (q != null) {
+            for (String kv : q.split("&")) {
+                p.put(kv.split("=")[0], kv.split("=")[1]);
+            }
+        }
+        return p;
+    }
+
+    /** Booking.com's answer to GET OTA_HotelResNotif: the queued reservations (the shape of our new-reservation.xml fixture). */
+    static String otaQueue(String root, String held) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"http://www.opentravel.org/OTA/2003/05\" TimeStamp=\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\" Target=\"Test\" Version=\"2.001\"><HotelReservations>" + held
+                + "</HotelReservations></" + root + ">";
+    }
+
+    /** One new single-room reservation of three nights at HOTEL's room (hotel * 100 + 1), as in new-reservation.xml. */
+    static String reservation(String id, String hotel, LocalDate checkIn) {
+        StringBuilder rates = new StringBuilder();
+        for (int n = 0; n < 3; n++) {
+            rates.append("<RoomRate EffectiveDate=\"").append(checkIn.plusDays(n)).append("\" RatePlanCode=\"1\"><Rates><Rate>")
+                    .append("<Total AmountAfterTax=\"12000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/></Rate></Rates></RoomRate>");
+        }
+        return "<HotelReservation><RoomStays><RoomStay IndexNumber=\"1\"><RoomTypes><RoomType RoomTypeCode=\"" + hotel + "01\"/></RoomTypes>"
+                + "<RoomRates>" + rates + "</RoomRates><GuestCounts><GuestCount Count=\"2\"/></GuestCounts>"
+                + "<Total AmountAfterTax=\"36000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/><BasicPropertyInfo HotelCode=\"" + hotel + "\"/>"
+                + "</RoomStay></RoomStays><ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName><GivenName>Ana</GivenName>"
+                + "<Surname>Lee</Surname></PersonName></Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests><ResGlobalInfo>"
+                + "<Total AmountAfterTax=\"36000\" DecimalPlaces=\"2\" CurrencyCode=\"EUR\"/><HotelReservationIDs><HotelReservationID ResID_Value=\""
+                + id + "\" ResID_Date=\"" + LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + "\"/></HotelReservationIDs>"
+                + "</ResGlobalInfo></HotelReservation>";
     }
 
     static void answer(HttpExchange x, int status, String body) throws IOException {
@@ -297,6 +376,55 @@ public class ChannelBench {
 
     static double pct(List<Double> sorted, int p) {
         return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    // ---------------------------------------------------------------- Booking.com poll -> Airbnb push
+
+    /** RATE new Booking.com reservations a second on the mapped hotels; then, per reservation, poll -> Airbnb PUT. */
+    static void poll(String stub, int rate, int seconds) throws Exception {
+        int total = rate * seconds, count = 500;
+        long[] queued = new long[total];
+        String[] hotelKeys = new String[total], listingKeys = new String[total];
+        LocalDate firstNight = LocalDate.of(2029, 1, 1); // nights no webhook phase uses
+        String run = Long.toString(System.currentTimeMillis() % 100_000_000L);
+        long start = System.nanoTime();
+        for (int b = 0; b < total; b++) {
+            long wait = start + (long) (b * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int property = b % count;
+            LocalDate checkIn = firstNight.plusDays(4L * (b / count));
+            hotelKeys[b] = (HOTEL_BASE + property) + "|" + checkIn;
+            listingKeys[b] = (LISTING_BASE + property) + "|" + checkIn;
+            queued[b] = micros();
+            control(stub, "/_bench/reservation?id=" + run + String.format("%05d", b) + "&hotel=" + (HOTEL_BASE + property) + "&checkIn=" + checkIn);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Map<String, Long> f = new ConcurrentHashMap<>(), a = new ConcurrentHashMap<>();
+        do {
+            Thread.sleep(500);
+            f.clear();
+            a.clear();
+            control(stub, "/_bench/poll-arrivals").lines().forEach(l -> {
+                String[] w = l.split(" ");
+                (w[0].equals("F") ? f : a).put(w[1], Long.parseLong(w[2]));
+            });
+        } while (Arrays.stream(listingKeys).filter(a::containsKey).count() < total && System.nanoTime() < deadline);
+        List<Double> fromPoll = new ArrayList<>(), fromQueue = new ArrayList<>();
+        for (int b = 0; b < total; b++) {
+            Long pushed = a.get(listingKeys[b]), polled = f.get(hotelKeys[b]);
+            if (pushed != null && polled != null) {
+                fromPoll.add(Math.max(0, pushed - polled) / 1000.0);
+                fromQueue.add(Math.max(0, pushed - queued[b]) / 1000.0);
+            }
+        }
+        fromPoll.sort(null);
+        fromQueue.sort(null);
+        System.out.printf("Booking.com poll -> Airbnb push, %d reservations/s for %d s: %d queued, %d fetched by a poll, %d Airbnb pushes "
+                        + "arrived; poll -> push p50 %.0f ms, p99 %.0f ms, max %.0f ms; queued at Booking.com -> push p50 %.0f ms, p99 %.0f ms%n",
+                rate, seconds, total, Arrays.stream(hotelKeys).filter(f::containsKey).count(), fromPoll.size(), pct(fromPoll, 50),
+                pct(fromPoll, 99), fromPoll.isEmpty() ? Double.NaN : fromPoll.get(fromPoll.size() - 1), pct(fromQueue, 50), pct(fromQueue, 99));
     }
 
     // ---------------------------------------------------------------- backoff never blocks

@@ -12,23 +12,29 @@
 #  4. backoff: the same for healthy bookings alone, then with 1,000 sync jobs in backoff (stub answers 503).
 #     Booking.com's circuit breaker is kept closed for the whole run (minimum calls out of reach): its 250 failing
 #     hotels amid 250 healthy ones would open it, and an open breaker holds jobs instead of retrying them, so the
-#     backoff would not be measured. The breaker's own behaviour is ChannelBreakerTest's (a channel down 2 minutes).
+#     backoff would not be measured. The breaker's own behaviour is ChannelBreakerTest's (a channel down 2 minutes);
+#  5. poll: 50 new Booking.com reservations/s for 60 s in the stub's reservation queue, polled every second (Booking.com's
+#     5 s pause after an acknowledgement applies); from the poll that fetched each to its Airbnb calendar PUT at the stub.
 # Figures go to stdout and target/bench/ (wrk outputs, service log, JFR recording of the first measured round).
 #
 # Environment: BENCH_SECONDS (20) and BENCH_ROUNDS (2) per intake round; BENCH_PROPAGATION_SECONDS (60); BENCH_JFR=1 records the first measured
 # channel-sync round with JDK Flight Recorder (target/bench/<phase>-cs1.jfr); BENCH_PHASES (unmapped mapped
 # propagation backoff); CS_JAR / CS_HOME to measure another build (a jar and the folder holding its application.yaml,
-# routes/ and liquibase/); PGHOST, PGPORT, PGUSER as for psql.
+# routes/ and liquibase/); BENCH_DB (default cs_bench_<pid>, dropped at the end unless BENCH_KEEP_DB=1); PGHOST, PGPORT,
+# PGUSER as for psql.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 # ../shared/bench beside the checkout (a worktree under wt/ finds it one level further up)
 SHARED=${SHARED_BENCH:-$( [ -d "$REPO/../shared/bench" ] && echo "$REPO/../shared/bench" || echo "$REPO/../../shared/bench")}
 D=${BENCH_SECONDS:-20}; R=${BENCH_ROUNDS:-2}
-PHASES=${BENCH_PHASES:-unmapped mapped propagation backoff}
+PHASES=${BENCH_PHASES:-unmapped mapped propagation backoff poll}
+# the Booking.com reservation poll runs only for the poll phase (every second), so it adds no work to the others
+case " $PHASES " in *" poll "*) POLL=true ;; *) POLL=false ;; esac
 OUT=$REPO/target/bench; mkdir -p "$OUT"; rm -f "$OUT"/wrk-*.out
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGOPTIONS="--client-min-messages=warning"
-SECRET=bench-airbnb-secret; OPERATOR_KEY=bench-operator-key; DB=cs_bench
+# a database of this run's own (dropped at the end): several checkouts may bench on one server at once
+SECRET=bench-airbnb-secret; OPERATOR_KEY=bench-operator-key; DB=${BENCH_DB:-cs_bench_$$}
 # the AES key of channel credentials at rest (required): a bench-only key, like make run's development key
 ENCRYPTION_KEY=YmVuY2gtb25seS1jcmVkZW50aWFscy1rZXktMzItYnk=
 command -v wrk >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
@@ -41,7 +47,10 @@ CS_JAR=${CS_JAR:-$REPO/target/channel-sync.jar}; CS_HOME=${CS_HOME:-$REPO}
 psql -q -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  [ -n "${BENCH_KEEP_DB:-}" ] || psql -q -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 java bench/ChannelBench.java stub "$STUB_PORT" >"$OUT/stub.log" 2>&1 & PIDS+=($!)
 (cd "$CS_HOME" && SERVER_PORT=$PORT \
@@ -50,7 +59,7 @@ java bench/ChannelBench.java stub "$STUB_PORT" >"$OUT/stub.log" 2>&1 & PIDS+=($!
   CHANNEL_SYNC_CHANNELS_AIRBNB_BASE_URL=$STUB/airbnb CHANNEL_SYNC_CHANNELS_BOOKING_COM_BASE_URL=$STUB/booking_com \
   CHANNEL_SYNC_CHANNELS_BOOKING_COM_CLIENT_ID=bench CHANNEL_SYNC_CHANNELS_BOOKING_COM_CLIENT_SECRET=bench \
   CHANNEL_SYNC_CHANNELS_BOOKING_COM_TOKEN_URL=$STUB/booking_com/token-based-authentication/exchange \
-  CHANNEL_SYNC_CHANNELS_BOOKING_COM_RESERVATIONS_BASE_URL=$STUB/booking_com CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_AUTO_STARTUP=false \
+  CHANNEL_SYNC_CHANNELS_BOOKING_COM_RESERVATIONS_BASE_URL=$STUB/booking_com CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_AUTO_STARTUP=$POLL CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_INTERVAL=1s \
   CHANNEL_SYNC_SECURITY_ENCRYPTION_KEY=${CHANNEL_SYNC_SECURITY_ENCRYPTION_KEY:-$ENCRYPTION_KEY} \
   CHANNEL_SYNC_RECONCILIATION_AUTO_STARTUP=false \
   CHANNEL_SYNC_CIRCUIT_BREAKER_MINIMUM_CALLS=${CHANNEL_SYNC_CIRCUIT_BREAKER_MINIMUM_CALLS:-100000000} \
@@ -121,6 +130,10 @@ for phase in $PHASES; do
     backoff)
       map_listings
       echo "$(java bench/ChannelBench.java backoff "$BASE" "$SECRET" "$STUB")" | sed 's/^/[backoff] /' ;;
+    poll)
+      psql -tA -d $DB -c "select count(*) from channel_mappings where listing_id::bigint between 90000000 and 90000499" | grep -qx 0 &&
+        java bench/ChannelBench.java map "$BASE" "$OPERATOR_KEY" 500
+      echo "[poll] $(java bench/ChannelBench.java poll "$STUB" 50 "${BENCH_PROPAGATION_SECONDS:-60}")" ;;
   esac
 done
 echo "cores: $(nproc); $(uptime | sed 's/.*load/load/'); outputs in $OUT"

@@ -20,6 +20,9 @@ import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 
 /**
@@ -32,6 +35,12 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * {@code /console/**} are public (they hold no data); every call the page makes goes to the API with
  * the key, kept in the tab's sessionStorage. A strict Content-Security-Policy on the console (its own
  * scripts and styles only, API calls to this origin only) keeps injected script from reading that key.
+ * <p>
+ * The rules match paths with {@link PathPatternRequestMatcher}: plain path patterns, not Spring MVC's
+ * handler introspection per request (a third of the intake's request handling in the profile, issue 12).
+ * platform-http answers every Camel route on an async dispatch of the same request; that second pass
+ * does not run this chain at all ({@code spring.security.filter.dispatcher-types} in application.yaml
+ * leaves ASYNC out): the request was authorised on its first pass, and the async pass only writes the answer.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -39,6 +48,32 @@ public class SecurityConfig {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
     static final String CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /**
+     * Spring Security's strict firewall with its own rule for header names and values (every code point assigned
+     * and no control character; a tab allowed in values), checked by a loop instead of its regular expression:
+     * each header read through the firewalled request ran that regex, the intake's top frame in the profile.
+     */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(name -> assignedAndNoControl(name, false));
+        firewall.setAllowedHeaderValues(value -> assignedAndNoControl(value, true));
+        return firewall;
+    }
+
+    /** {@code [\p{IsAssigned}&&[^\p{IsControl}]]*} (with {@code ||\t} when a tab is allowed), as StrictHttpFirewall's default. */
+    static boolean assignedAndNoControl(String s, boolean tab) {
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            boolean printableAscii = c >= 0x20 && c < 0x7f;
+            if (!printableAscii && !(tab && c == '\t') && (!Character.isDefined(c) || Character.isISOControl(c))) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
+    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider,
@@ -67,6 +102,7 @@ public class SecurityConfig {
                 request.setAttribute(Caller.REQUEST_ATTRIBUTE, authentication.getPrincipal()));
         bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
 
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
         return http
                 .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
@@ -80,13 +116,14 @@ public class SecurityConfig {
                         .accessDeniedHandler((request, response, denied) ->
                                 ApiException.forbidden("this key may not do that").writeTo(response, json)))
                 .authorizeHttpRequests(auth -> auth
-                        // platform-http answers on an async dispatch; the original request was already authorised
+                        // an error page (and an async pass, should ASYNC be dispatched to the chain again) belongs to a
+                        // request already authorised
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         // the channels' intake proves itself by signature; the event log beside it needs a key
                         .requestMatchers(ChannelIntakePaths::matches).permitAll()
-                        .requestMatchers("/api/v1/**").authenticated()
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/actuator", "/actuator/**").hasRole("OPERATOR")
+                        .requestMatchers(path.matcher("/api/v1/**")).authenticated()
+                        .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**")).permitAll()
+                        .requestMatchers(path.matcher("/actuator"), path.matcher("/actuator/**")).hasRole("OPERATOR")
                         .anyRequest().permitAll())
                 .build();
     }

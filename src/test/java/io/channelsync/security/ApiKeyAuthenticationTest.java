@@ -3,6 +3,11 @@ package io.channelsync.security;
 import io.channelsync.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiKeyAuthenticationTest extends IntegrationTest {
@@ -47,5 +52,19 @@ class ApiKeyAuthenticationTest extends IntegrationTest {
     void aBearerTokenOutsideTheApiIsNotTakenForAnApiKey() {
         var response = api.get("/sandbox/requests?channel=airbnb", "some-channel-jwt");
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aHeaderWithAControlCharacterIsRefusedByTheFirewall() throws IOException {
+        // byte 0x85 reaches the application as U+0085, a C1 control character: reading the header, the firewall refuses
+        // the request (400) before the key is judged
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + OPERATOR_KEY
+                    + "\u0085\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
     }
 }

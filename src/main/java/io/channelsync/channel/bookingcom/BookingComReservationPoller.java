@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,11 @@ public class BookingComReservationPoller {
         if (!polled.isEmpty()) {
             log.info("Booking.com GET {}: {} message(s)", kind.endpoint, polled.size());
         }
+        // every message stored first (each commit enqueues its own sync jobs at once), then the acknowledgements, each
+        // after its message's commit: their round trips no longer hold back the next message's pushes to the other channels
+        record Stored(OtaReservations.Reservation reservation, String error) {
+        }
+        List<Stored> stored = new ArrayList<>();
         for (OtaReservations.Reservation r : polled) {
             if (r.reservationId() == null) {
                 log.error("Booking.com {} message without HotelReservationID@ResID_Value: cannot be stored nor acknowledged", kind.endpoint);
@@ -112,8 +118,9 @@ public class BookingComReservationPoller {
                 log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
                         r.reservationId(), r.eventId(), e);
             }
-            acknowledge(r, error);
+            stored.add(new Stored(r, error));
         }
+        stored.forEach(m -> acknowledge(m.reservation(), m.error()));
     }
 
     /** After the commit: success or failure, retried with backoff while Booking.com answers 5xx or times out. */
@@ -125,7 +132,7 @@ public class BookingComReservationPoller {
                 lastAck.put(r.kind(), Instant.now());
                 if (error == null) {
                     bookkeeping(() -> messages.acknowledged(r.eventId()));
-                    log.info("Booking.com reservation {} ({}) acknowledged", r.reservationId(), r.eventId());
+                    log.debug("Booking.com reservation {} ({}) acknowledged", r.reservationId(), r.eventId());
                 } else {
                     bookkeeping(() -> messages.notAcknowledged(r.eventId(), error));
                     log.warn("Booking.com reservation {} ({}) acknowledged as failed ({}); Booking.com keeps it queued",
