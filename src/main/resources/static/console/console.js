@@ -32,15 +32,19 @@ const PANES = [
     ],
   },
   {
-    // issue 14.1 (wire the columns and filters once the event log API has landed)
-    id: 'webhooks', title: 'Inbound events', list: '/api/v1/webhooks', columns: null,
-    filters: [{ name: 'platform' }, { name: 'status' }, AGENCY_FILTER],
+    id: 'webhooks', title: 'Inbound events', list: '/api/v1/webhooks',
+    columns: ['id', 'platform', 'event_type', 'status', 'listing_id', 'agency_id', 'attempt_count', 'error',
+      'signature_valid', 'received_at', 'processed_at'],
+    filters: [{ name: 'platform', options: ['airbnb', 'booking_com'] },
+      { name: 'status', options: ['received', 'queued', 'processed', 'failed', 'unmapped', 'duplicate', 'rejected'] },
+      { name: 'listing_id' }, { name: 'from' }, { name: 'to' }, AGENCY_FILTER],
     detail: row => `/api/v1/webhooks/${row.id}`,
-    actions: [{ label: 'Replay', post: row => `/api/v1/webhooks/${row.id}/replay` }],
+    actions: [{ label: 'Replay', when: row => ['processed', 'failed', 'unmapped'].includes(row.status),
+      post: row => `/api/v1/webhooks/${row.id}/replay` }],
   },
   {
-    // issue 14.2 (wire the columns once the health API has landed)
-    id: 'health', title: 'Channel health', list: '/api/v1/channels/health', columns: null,
+    id: 'health', title: 'Channel health', list: '/api/v1/channels/health',
+    columns: ['platform', 'health', 'circuit', 'calls', 'failed_calls', 'failure_rate', 'held_jobs'],
   },
   {
     id: 'reconciliation', title: 'Reconciliation', list: '/api/v1/reconciliation/runs',
@@ -50,13 +54,17 @@ const PANES = [
     detail: row => `/api/v1/reconciliation/runs/${row.id}`, // its "discrepancies" show as a table
   },
   {
-    // issue 14.4 (wire the columns and the deliveries' paths once the subscriptions API has landed)
-    id: 'subscriptions', title: 'Subscriptions', list: '/api/v1/subscriptions', columns: null,
-    filters: [AGENCY_FILTER],
+    id: 'subscriptions', title: 'Subscriptions', list: '/api/v1/subscriptions',
+    columns: ['id', 'agency_id', 'kind', 'url', 'event_types', 'status', 'failing_since', 'last_success_at',
+      'last_failure_at', 'last_error'],
+    filters: [{ name: 'status', options: ['active', 'failing'] }, AGENCY_FILTER],
     detail: row => `/api/v1/subscriptions/${row.id}`,
     related: {
-      title: 'Deliveries', list: sub => `/api/v1/subscriptions/${sub.id}/deliveries`, columns: null,
-      actions: [{ label: 'Redeliver', post: (delivery, sub) => `/api/v1/subscriptions/${sub.id}/deliveries/${delivery.id}/redeliver` }],
+      title: 'Deliveries', list: sub => `/api/v1/subscriptions/${sub.id}/deliveries`,
+      columns: ['id', 'event_type', 'status', 'attempt_count', 'last_status', 'last_error', 'next_attempt_at',
+        'delivered_at', 'redelivery_of'],
+      actions: [{ label: 'Redeliver', when: delivery => ['succeeded', 'failed'].includes(delivery.status),
+        post: delivery => `/api/v1/deliveries/${delivery.id}/redeliver` }],
     },
   },
 ];
