@@ -1,5 +1,6 @@
 package io.channelsync.reconciliation;
 
+import io.channelsync.observability.EventCounters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -22,7 +23,10 @@ public class ReconciliationRuns {
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
 
-    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json) {
+    private final EventCounters counters;
+
+    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json, EventCounters counters) {
+        this.counters = counters;
         this.sql = sql;
         this.json = json;
     }
@@ -59,6 +63,7 @@ public class ReconciliationRuns {
                         .addValue("property", d.propertyId()).addValue("code", d.reservationCode())
                         .addValue("kind", d.kind().name()).addValue("severity", d.kind().severity.name())
                         .addValue("pms", write(d.pmsValue())).addValue("channel", write(d.channelValue())));
+        counters.discrepancy(d.kind().name());
     }
 
     /** Number of findings of a run per kind. */
