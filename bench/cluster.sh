@@ -9,7 +9,7 @@
 #  2. history: /actuator/prometheus scrape time (median of 20) and intake req/s on the empty database, then again
 #     after seeding BENCH_HISTORY_ROWS (10,000,000) finished webhook_log rows.
 # Prints core count and load; every figure is from this run. Environment: BENCH_SECONDS (20), BENCH_HISTORY_ROWS,
-# BENCH_CLUSTER_PHASES (modes history), PGHOST, PGPORT, PGUSER.
+# BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -24,7 +24,8 @@ command -v wrk >/dev/null || { apt-get update -q >/dev/null && apt-get install -
 (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null || { echo "no RabbitMQ on 127.0.0.1:5672 (rabbitmq-server -detached)" >&2; exit 1; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 STUB_PORT=$(free_port); STUB=http://127.0.0.1:$STUB_PORT
-make -s build
+CS_JAR=${CS_JAR:-$REPO/target/channel-sync.jar}
+[ "$CS_JAR" != "$REPO/target/channel-sync.jar" ] || make -s build
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -40,7 +41,7 @@ start() { # start PROFILE PORT TAG -> pid in $STARTED
   CHANNEL_SYNC_CHANNELS_BOOKING_COM_RESERVATIONS_BASE_URL=$STUB/booking_com CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_AUTO_STARTUP=false \
   CHANNEL_SYNC_SECURITY_ENCRYPTION_KEY=$ENCRYPTION_KEY CHANNEL_SYNC_RECONCILIATION_AUTO_STARTUP=false \
   CHANNEL_SYNC_DB_POOL_SIZE=10 CHANNEL_SYNC_WEBHOOKS_DB_POOL_SIZE=4 \
-  java -Xmx768m -jar target/channel-sync.jar >"$OUT/$3.log" 2>&1 & STARTED=$!; PIDS+=($STARTED)
+  java -Xmx768m -jar "$CS_JAR" >"$OUT/$3.log" 2>&1 & STARTED=$!; PIDS+=($STARTED)
   for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$2/actuator/health" >/dev/null 2>&1 && return 0
     kill -0 "$STARTED" 2>/dev/null || { tail -40 "$OUT/$3.log"; echo "$3 did not start" >&2; exit 1; }

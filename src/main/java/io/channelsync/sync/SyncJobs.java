@@ -85,7 +85,7 @@ public class SyncJobs {
 
     /** Puts a committed job on the sync queue without waiting for it (CAMEL-NOTES 3). */
     public void enqueue(long jobId) {
-        camel.sendBodyAndHeader(QUEUE, jobId, "syncJobId", jobId);
+        camel.sendBodyAndHeader(QUEUE, Long.toString(jobId), "syncJobId", jobId); // text: any transport carries it
     }
 
     /**

@@ -92,7 +92,7 @@ public class WebhookQueue {
 
     private boolean offer(long id) {
         try {
-            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, id, LOG_ID, id);
+            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, Long.toString(id), LOG_ID, id); // text: any transport carries it
             if (full.compareAndSet(true, false)) {
                 log.info("Webhook queue accepts work again (webhook {})", id);
             }
