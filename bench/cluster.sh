@@ -42,12 +42,12 @@ start() { # start PROFILE PORT TAG -> pid in $STARTED
   CHANNEL_SYNC_SECURITY_ENCRYPTION_KEY=$ENCRYPTION_KEY CHANNEL_SYNC_RECONCILIATION_AUTO_STARTUP=false \
   CHANNEL_SYNC_DB_POOL_SIZE=10 CHANNEL_SYNC_WEBHOOKS_DB_POOL_SIZE=4 \
   java -Xmx768m -jar "$CS_JAR" >"$OUT/$3.log" 2>&1 & STARTED=$!; PIDS+=($STARTED)
-  for _ in $(seq 1 240); do
+  for _ in $(seq 1 900); do
     curl -sf "http://127.0.0.1:$2/actuator/health" >/dev/null 2>&1 && return 0
     kill -0 "$STARTED" 2>/dev/null || { tail -40 "$OUT/$3.log"; echo "$3 did not start" >&2; exit 1; }
     sleep 1
   done
-  echo "$3 not healthy after 240 s" >&2; exit 1
+  echo "$3 not healthy after 900 s" >&2; exit 1
 }
 stop() { for p in "$@"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 fresh_db() { psql -q -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null; }
