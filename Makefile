@@ -58,8 +58,9 @@ dev: ## like run, from source, with Camel route reload: edit routes/*.camel.yaml
 test: ## run the whole test suite (embedded PostgreSQL, or the server in DATABASE_URL)
 	$(MVN) verify
 
-bench: $(JAR) ## out-of-process intake vs a plain peer and pgbench, propagation, backoff (bench/ingest.sh); then the *Benchmark tests (the crash benchmark runs the jar); each prints its figures and a same-run reference
+bench: $(JAR) ## out-of-process intake vs a plain peer and pgbench, propagation, backoff (bench/ingest.sh); 1 vs 2 instances, SEDA vs RabbitMQ, 10M rows of history (bench/cluster.sh); then the *Benchmark tests (the crash benchmark runs the jar); each prints its figures and a same-run reference
 	bench/ingest.sh
+	bench/cluster.sh
 	$(MVN) -Pbench test -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: ## with `make run` going in another terminal: a booking's whole life across both channels, step by step

@@ -2,6 +2,7 @@ package io.channelsync.reconciliation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.observability.EventCounters;
 import io.channelsync.subscription.EventTypes;
 import io.channelsync.subscription.Events;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -26,7 +27,10 @@ public class ReconciliationRuns {
     private final ObjectMapper json;
     private final Events events;
 
-    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json, Events events) {
+    private final EventCounters counters;
+
+    public ReconciliationRuns(NamedParameterJdbcTemplate sql, ObjectMapper json, Events events, EventCounters counters) {
+        this.counters = counters;
         this.sql = sql;
         this.json = json;
         this.events = events;
@@ -79,6 +83,7 @@ public class ReconciliationRuns {
         data.put("pms_value", d.pmsValue());
         data.put("channel_value", d.channelValue());
         events.record(EventTypes.RECONCILIATION_DISCREPANCY, agencyId, data);
+        counters.discrepancy(d.kind().name());
     }
 
     /** Number of findings of a run per kind. */

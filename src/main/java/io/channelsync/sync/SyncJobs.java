@@ -33,7 +33,8 @@ public class SyncJobs {
     /** A range with no end pushes this many days after its start. */
     static final int DEFAULT_DAYS_AHEAD = 365;
 
-    public static final String QUEUE = "seda:sync-jobs";
+    /** The sync queue (route availability-sync): SEDA by default, RabbitMQ in the cluster profile. */
+    public static final String QUEUE = "{{channel-sync.queues.sync-jobs}}";
     private static final Logger log = LoggerFactory.getLogger(SyncJobs.class);
 
     private final NamedParameterJdbcTemplate sql;
@@ -93,7 +94,7 @@ public class SyncJobs {
 
     /** Puts a committed job on the sync queue without waiting for it (CAMEL-NOTES 3). */
     public void enqueue(long jobId) {
-        camel.sendBodyAndHeader(QUEUE, jobId, "syncJobId", jobId);
+        camel.sendBodyAndHeader(QUEUE, Long.toString(jobId), "syncJobId", jobId); // text: any transport carries it
     }
 
     /**

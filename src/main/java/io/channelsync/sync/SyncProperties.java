@@ -14,7 +14,7 @@ import java.time.temporal.ChronoUnit;
 /**
  * The availability sync queue and its crash recovery.
  *
- * @param consumers        concurrent consumers of {@code seda:sync-jobs} ({@code CHANNEL_SYNC_SYNC_CONSUMERS})
+ * @param consumers        concurrent consumers of the sync queue (channel-sync.queues.sync-jobs) ({@code CHANNEL_SYNC_SYNC_CONSUMERS})
  * @param queueSize        capacity of the in-memory queue ({@code CHANNEL_SYNC_SYNC_QUEUE_SIZE}); a job that
  *                         does not fit stays {@code pending} in the database for the recovery sweep
  * @param lease            fallback only: a running/retrying job with no owner (written by a version that did

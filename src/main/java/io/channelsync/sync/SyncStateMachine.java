@@ -1,5 +1,6 @@
 package io.channelsync.sync;
 
+import io.channelsync.observability.EventCounters;
 import io.channelsync.instance.Instances;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,9 @@ public class SyncStateMachine {
 
     public enum Status { pending, running, retrying, held, succeeded, failed, deadlettered }
 
+    /** States a job stays in until an operator acts; every other state is work still open (backlog gauges, changeset 480). */
+    public static final Set<Status> FINAL = EnumSet.of(Status.succeeded, Status.failed, Status.deadlettered);
+
     /** A job a worker owns for one attempt; {@code token} is the fencing token its updates must match. */
     public record Claim(long jobId, int attemptNumber, int retryCount, int maxRetries, long token) {
     }
@@ -58,8 +63,11 @@ public class SyncStateMachine {
     private final NamedParameterJdbcTemplate sql;
     private final TransactionTemplate tx;
     private final Instances instances;
+    private final EventCounters counters;
 
-    public SyncStateMachine(NamedParameterJdbcTemplate sql, TransactionTemplate tx, Instances instances) {
+    public SyncStateMachine(NamedParameterJdbcTemplate sql, TransactionTemplate tx, Instances instances,
+                            EventCounters counters) {
+        this.counters = counters;
         this.sql = sql;
         this.tx = tx;
         this.instances = instances;
@@ -96,9 +104,13 @@ public class SyncStateMachine {
      * attempt is due in {@code delayMs} ({@code next_attempt_at}, which a takeover honours).
      */
     public boolean retrying(Claim claim, Integer httpStatus, String error, long delayMs) {
-        return finish(claim, Status.running, Status.retrying,
+        boolean retrying = finish(claim, Status.running, Status.retrying,
                 ", last_error = :error, next_attempt_at = now() + make_interval(secs => :delayMs / 1000.0)",
                 "transient_failure", httpStatus, error, new MapSqlParameterSource("delayMs", delayMs));
+        if (retrying) {
+            counters.syncRetry();
+        }
+        return retrying;
     }
 
     /**

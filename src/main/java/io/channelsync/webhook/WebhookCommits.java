@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.observability.EventCounters;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +52,17 @@ public class WebhookCommits {
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final WebhookLog webhookLog;
     private final WebhookQueue queue;
+    private final EventCounters counters;
     private final TransactionTemplate tx;
     private final int maxRows;
     private final Duration answerTimeout;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean open = true;
 
-    public WebhookCommits(WebhookLog webhookLog, WebhookQueue queue, WebhookIntakePool intakePool, WebhookProperties properties) {
+    public WebhookCommits(WebhookLog webhookLog, WebhookQueue queue, WebhookIntakePool intakePool, WebhookProperties properties,
+                          EventCounters counters) {
         this.webhookLog = webhookLog;
+        this.counters = counters;
         this.queue = queue;
         // the batch's transaction on the intake pool, where WebhookLog's intake statements run (not the main pool's manager)
         this.tx = new TransactionTemplate(new JdbcTransactionManager(intakePool.dataSource()));
@@ -161,6 +165,7 @@ public class WebhookCommits {
             }
         }
         for (int i = 0; i < batch.size(); i++) {
+            counters.webhook(batch.get(i).row().platform(), stored.get(i).duplicate() ? "duplicate" : "received");
             batch.get(i).answer().complete(stored.get(i));
         }
     }

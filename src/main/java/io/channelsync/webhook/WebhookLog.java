@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.observability.EventCounters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.channel.InboundEvent;
@@ -49,9 +50,11 @@ public class WebhookLog {
     private final NamedParameterJdbcTemplate sql;
     private final ObjectMapper json;
     private final Instances instances;
+    private final EventCounters counters;
 
     public WebhookLog(WebhookIntakePool intakePool, NamedParameterJdbcTemplate sql, ObjectMapper json, WebhookProperties properties,
-                      Instances instances) {
+                      Instances instances, EventCounters counters) {
+        this.counters = counters;
         JdbcTemplate bounded = new JdbcTemplate(intakePool.dataSource());
         bounded.setQueryTimeout((int) Math.max(1, properties.dbTimeout().toSeconds()));
         this.intake = new NamedParameterJdbcTemplate(bounded);
@@ -148,6 +151,7 @@ public class WebhookLog {
 
     /** Inserts a polled event as {@code queued} inside the caller's transaction; empty if its event id is already logged. */
     public Optional<Long> insertPolled(Delivery d) {
+        counters.webhook(d.platform(), "received");
         return sql.queryForList("""
                 insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload,
                                          signature_valid, status)
@@ -175,6 +179,7 @@ public class WebhookLog {
     /** Records a refused delivery with the reason. Its content is not trusted: no event id, no payload. */
     public long insertRejected(String platform, Map<String, String> headers, byte[] rawBody, boolean signatureValid, String reason) {
         Delivery d = new Delivery(platform, null, null, null, headers, rawBody, null, signatureValid);
+        counters.webhook(platform, "rejected");
         return intake.queryForObject("""
                 insert into webhook_log (platform, headers, raw_body, signature_valid, status, error)
                 values (:platform, cast(:headers as jsonb), :rawBody, :signatureValid, 'rejected', :error)

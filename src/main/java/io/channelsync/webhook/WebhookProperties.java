@@ -14,7 +14,7 @@ import java.util.List;
  * @param tolerance    how far a signed timestamp may be from our clock, either way
  * @param maxBodyBytes larger bodies are refused with 413
  * @param dbTimeout    how long the intake waits for the database before answering 503
- * @param queueSize    capacity of {@code seda:webhook-events}; when full, rows stay {@code received}
+ * @param queueSize    capacity of the SEDA webhook queue (channel-sync.queues.webhook-events); when full, rows stay {@code received}
  * @param consumers    concurrent consumers of the processing route
  * @param commit       the group commit of the intake ({@link WebhookCommits})
  * @param recovery     the sweep that re-enqueues rows a dead process left behind

@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands committed {@code queued} webhook_log rows to {@code seda:webhook-events}, fire-and-forget
- * (InOnly, so an HTTP caller never waits for processing: CAMEL-NOTES 3). The queue is bounded; the
+ * Hands committed {@code queued} webhook_log rows to the webhook queue ({@code channel-sync.queues.webhook-events}:
+ * SEDA by default, RabbitMQ in the cluster profile), fire-and-forget (InOnly, so an HTTP caller never waits for
+ * processing: CAMEL-NOTES 3). The SEDA queue is bounded; the
  * rows it refuses are released ({@link WebhookLog#release}: {@code received} with no owner, one
  * statement for all of them), so a recovery sweep of any instance claims them, and this instance's
  * refill ({@link WebhookRecovery#refill}) does so as soon as room frees up.
@@ -20,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Component
 public class WebhookQueue {
 
-    /** The one URI of the queue; producer and consumer must agree on its size. */
-    public static final String URI = "seda:webhook-events?size={{channel-sync.webhooks.queue-size}}&blockWhenFull=false&waitForTaskToComplete=Never";
+    /** The one URI of the queue, producer's and consumer's (route webhook-processing). */
+    public static final String URI = "{{channel-sync.queues.webhook-events}}";
     public static final String LOG_ID = "webhookLogId";
     private static final Logger log = LoggerFactory.getLogger(WebhookQueue.class);
 
@@ -31,7 +33,7 @@ public class WebhookQueue {
     private final AtomicBoolean full = new AtomicBoolean();
     /** Rows were released since the last refill found none left: {@link WebhookRecovery#refill} has work. */
     private final AtomicBoolean backlog = new AtomicBoolean();
-    private volatile SedaEndpoint endpoint;
+    private volatile Endpoint endpoint;
 
     public WebhookQueue(ProducerTemplate camel, WebhookLog webhookLog) {
         this.camel = camel;
@@ -73,16 +75,16 @@ public class WebhookQueue {
         }
     }
 
-    /** How many more ids the queue takes now. */
+    /** How many more ids the queue takes now: a broker's queue is not bounded here. */
     public int room() {
-        return endpoint().getQueue().remainingCapacity();
+        return endpoint() instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
     }
 
     /** Resolved once: looking the URI up normalises it on every send, a cost the profile showed per request. */
-    private SedaEndpoint endpoint() {
-        SedaEndpoint resolved = endpoint;
+    private Endpoint endpoint() {
+        Endpoint resolved = endpoint;
         if (resolved == null) {
-            resolved = camel.getCamelContext().getEndpoint(URI, SedaEndpoint.class);
+            resolved = camel.getCamelContext().getEndpoint(URI);
             endpoint = resolved;
         }
         return resolved;
@@ -90,7 +92,7 @@ public class WebhookQueue {
 
     private boolean offer(long id) {
         try {
-            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, id, LOG_ID, id);
+            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, Long.toString(id), LOG_ID, id); // text: any transport carries it
             if (full.compareAndSet(true, false)) {
                 log.info("Webhook queue accepts work again (webhook {})", id);
             }

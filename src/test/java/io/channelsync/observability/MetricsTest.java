@@ -3,6 +3,7 @@ package io.channelsync.observability;
 import io.channelsync.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,48 @@ class MetricsTest extends IntegrationTest {
                 java.util.Map.of("Content-Type", "application/json", "X-Airbnb-Signature", "t=1,v1=00"));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(value(rejected)).isEqualTo(before + 1);
+    }
+
+    /**
+     * Issue 15: a scrape reads only rows that are not final, through the partial indexes of changeset 480: each
+     * statement's predicate matches its index (with sequential scans off, the planner must be able to use it;
+     * a predicate the index does not imply would leave a sequential scan over the whole history).
+     */
+    @Test
+    void everyScrapeStatementCanBeServedByAPartialIndex() {
+        List<String> plans = jdbc.execute((java.sql.Connection c) -> {
+            List<String> found = new java.util.ArrayList<>();
+            try (var s = c.createStatement()) {
+                s.execute("set enable_seqscan = off");
+                for (String statement : ChannelSyncMetrics.statements()) {
+                    StringBuilder plan = new StringBuilder();
+                    try (var rs = s.executeQuery("explain " + statement)) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    found.add(plan.toString());
+                }
+                s.execute("reset enable_seqscan");
+            }
+            return found;
+        });
+        assertThat(plans.get(0)).contains("webhook_log_waiting_idx");
+        assertThat(plans.get(1)).contains("sync_logs_open_idx");
+        assertThat(plans.get(2)).contains("deadletters_open_idx");
+    }
+
+    @Test
+    void everySyncStateThatIsNotFinalHasAGauge() {
+        String scrape = api.get("/actuator/prometheus", OPERATOR_KEY).body();
+        for (io.channelsync.sync.SyncStateMachine.Status status : io.channelsync.sync.SyncStateMachine.Status.values()) {
+            String series = "channelsync_sync_jobs{status=\"" + status + "\"}";
+            if (io.channelsync.sync.SyncStateMachine.FINAL.contains(status)) {
+                assertThat(scrape).doesNotContain(series);
+            } else {
+                assertThat(scrape).contains(series);
+            }
+        }
     }
 
     @Test

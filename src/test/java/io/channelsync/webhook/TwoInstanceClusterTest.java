@@ -1,0 +1,321 @@
+package io.channelsync.webhook;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.zaxxer.hikari.HikariDataSource;
+import io.channelsync.ChannelSyncApplication;
+import io.channelsync.support.ApiClient;
+import io.channelsync.support.TestData;
+import io.channelsync.support.TestDatabase;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.channelsync.webhook.Webhooks.AIRBNB_NEW;
+import static io.channelsync.webhook.Webhooks.AIRBNB_PATH;
+import static io.channelsync.webhook.Webhooks.airbnbHeaders;
+import static io.channelsync.webhook.Webhooks.airbnbReservation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 15: two instances (two Spring contexts in this JVM, profile {@code cluster}), one PostgreSQL, one
+ * RabbitMQ. Needs a broker at SPRING_RABBITMQ_HOST:PORT (default 127.0.0.1:5672; {@code .ci/run} starts one);
+ * without one the tests are skipped with the reason printed. Each run uses its own queues (a unique
+ * {@code channel-sync.queues.prefix}), deleted at the end.
+ */
+class TwoInstanceClusterTest {
+
+    private static final String HOST = System.getenv().getOrDefault("SPRING_RABBITMQ_HOST", "127.0.0.1");
+    private static final int PORT = Integer.parseInt(System.getenv().getOrDefault("SPRING_RABBITMQ_PORT", "5672"));
+    private static final String PREFIX = "channel-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private static WireMockServer channels;
+    private static ConfigurableApplicationContext first;
+    private static ConfigurableApplicationContext second;
+    private static JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void startTwoInstances() {
+        boolean broker = reachable();
+        if (!broker) {
+            System.out.println("TwoInstanceClusterTest SKIPPED: no RabbitMQ at " + HOST + ":" + PORT + " (run .ci/run, or start rabbitmq-server)");
+        }
+        Assumptions.assumeTrue(broker, "no RabbitMQ at " + HOST + ":" + PORT);
+        channels = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        channels.start();
+        channels.stubFor(post(urlPathMatching("/booking/token-based-authentication/exchange"))
+                .willReturn(okJson("{\"jwt\": \"test-jwt\", \"expires_in\": 3600}")));
+        channels.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/xml").withBody("<OTA_HotelAvailNotifRS Version=\"1.0\"><Success/></OTA_HotelAvailNotifRS>")));
+        Map<String, Object> database = new HashMap<>();
+        TestDatabase.fromEnvironment().ifPresent(db -> {
+            database.put("spring.datasource.url", db.jdbcUrl());
+            database.put("spring.datasource.username", db.username());
+            database.put("spring.datasource.password", db.password());
+        });
+        first = start(database);
+        HikariDataSource shared = first.getBean(HikariDataSource.class);
+        database.put("spring.datasource.url", shared.getJdbcUrl());
+        database.put("spring.datasource.username", shared.getUsername() == null ? "" : shared.getUsername());
+        database.put("spring.datasource.password", shared.getPassword() == null ? "" : shared.getPassword());
+        second = start(database);
+        jdbc = new JdbcTemplate(first.getBean(DataSource.class));
+        // both contexts run in this JVM, so the second took the first (same host, same pid) for an earlier run of a
+        // restarted container and marked it stopped: in two processes that cannot happen
+        jdbc.update("update instances set stopped_at = null where id = ?", instanceId(first));
+    }
+
+    private static ConfigurableApplicationContext start(Map<String, Object> database) {
+        Map<String, Object> properties = new HashMap<>(database);
+        properties.put("spring.config.additional-location", "classpath:/application-test.yaml");
+        properties.put("server.port", "0");
+        // its own embedded server (the shared test context of this JVM has target/embedded-pg)
+        properties.put("channel-sync.embedded-db.data-dir", "target/embedded-pg-cluster");
+        properties.put("channel-sync.queues.prefix", PREFIX);
+        properties.put("channel-sync.channels.airbnb.base-url", channels.baseUrl() + "/airbnb");
+        properties.put("channel-sync.channels.booking-com.base-url", channels.baseUrl() + "/booking");
+        // two contexts in one JVM: Spring's MBeans (RabbitAdmin, ...) get unique names (Camel renames its own)
+        properties.put("spring.jmx.unique-names", "true");
+        // as arguments: they outrank application.yaml and the test file (builder properties would be defaults only)
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(ChannelSyncApplication.class).profiles("test", "cluster").run(arguments);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {second, first}) {
+            if (context != null) {
+                if (context == first) {
+                    AmqpAdmin admin = context.getBean(AmqpAdmin.class);
+                    for (String queue : List.of("webhook-events", "sync-jobs", "deliveries")) {
+                        admin.deleteQueue(PREFIX + "." + queue);
+                        admin.deleteExchange(PREFIX + "." + queue);
+                    }
+                }
+                context.close();
+            }
+        }
+        if (channels != null) {
+            channels.stop();
+        }
+    }
+
+    private static boolean reachable() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, PORT), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static ApiClient api(ConfigurableApplicationContext context) {
+        return new ApiClient("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());
+    }
+
+    private static UUID instanceId(ConfigurableApplicationContext context) {
+        return context.getBean(io.channelsync.instance.Instances.class).id();
+    }
+
+    @Test
+    void aThousandWebhooksOverBothInstancesAreEachAppliedExactlyOnce() throws Exception {
+        TestData data = first.getBean(TestData.class);
+        TestData.Agency agency = data.agency();
+        // ten properties, each on Airbnb (the webhooks) and Booking.com (their sync jobs): bookings of one
+        // property serialise on its availability, the ten do not
+        List<String> listings = new ArrayList<>();
+        List<UUID> bookingMappings = new ArrayList<>();
+        for (int p = 0; p < 10; p++) {
+            UUID property = data.property(agency.id());
+            listings.add(TestData.uniqueListingId());
+            data.airbnbMapping(agency.id(), property, listings.get(p));
+            bookingMappings.add(data.bookingComMapping(agency.id(), property, TestData.uniqueListingId(), "71"));
+        }
+        Object[] mappings = {bookingMappings.toArray(new UUID[0])};
+        String codes = "CL" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        List<ApiClient> apis = List.of(api(first), api(second));
+        int webhooks = 1000;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < webhooks; i++) {
+                ApiClient api = apis.get(i % 2);
+                String code = codes + i;
+                String listing = listings.get(i % listings.size());
+                answers.add(pool.submit(() -> {
+                    byte[] body = airbnbReservation("evt-" + code, "reservation_acceptance_confirmation", code, listing,
+                            "2027-06-01", "2027-06-03", 2, "accept");
+                    return api.postRaw(AIRBNB_PATH, body, airbnbHeaders(AIRBNB_NEW, Webhooks.now(), body)).statusCode();
+                }));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // bounded for a loaded 2-core machine; an idle one takes a fraction of it
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("select count(*) from webhook_log where platform = 'airbnb' and event_id like ? "
+                        + "and status = 'processed'", Long.class, "evt-" + codes + "%")).isEqualTo(webhooks));
+        assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code like ?", Long.class, codes + "%"))
+                .isEqualTo(webhooks);
+        // one availability job per booking for the property's other channel: none twice
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("select count(*) from sync_logs where mapping_id = any(?)", Long.class, mappings))
+                        .isEqualTo(webhooks));
+        assertThat(jdbc.queryForObject("select count(*) from webhook_log where event_id like ? and status not in ('processed')",
+                Long.class, "evt-" + codes + "%")).isZero();
+        // both instances worked: each claimed sync jobs from the shared queue (a claim makes the claimer the owner)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(jdbc.queryForList("select distinct owner from sync_logs where mapping_id = any(?) and status <> 'pending'",
+                        UUID.class, mappings)).contains(instanceId(first), instanceId(second)));
+    }
+
+    /**
+     * A third instance in its own process (kill -9 needs one): it takes part of a burst, is killed with SIGKILL
+     * mid-burst, and the two instances left finish every event it answered 202 within 30 s: its unacknowledged
+     * messages come back from the broker, the rows it never published are taken by the recovery sweeps once it
+     * missed two heartbeats.
+     */
+    @Test
+    void afterKillDashNineOfOneInstanceTheOthersFinishItsAcknowledgedWorkWithin30Seconds() throws Exception {
+        TestData data = first.getBean(TestData.class);
+        TestData.Agency agency = data.agency();
+        String listing = TestData.uniqueListingId();
+        data.airbnbMapping(agency.id(), data.property(agency.id()), listing);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        HikariDataSource shared = first.getBean(HikariDataSource.class);
+        java.nio.file.Path log = java.nio.file.Path.of("target", "cluster-killed-instance.log");
+        List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ChannelSyncApplication.class.getName(),
+                "--spring.profiles.active=test,cluster", "--spring.config.additional-location=classpath:/application-test.yaml",
+                "--server.port=" + port, "--spring.datasource.url=" + shared.getJdbcUrl(),
+                "--spring.datasource.username=" + (shared.getUsername() == null ? "" : shared.getUsername()),
+                "--spring.datasource.password=" + (shared.getPassword() == null ? "" : shared.getPassword()),
+                "--channel-sync.queues.prefix=" + PREFIX,
+                "--channel-sync.channels.airbnb.base-url=" + channels.baseUrl() + "/airbnb",
+                "--channel-sync.channels.booking-com.base-url=" + channels.baseUrl() + "/booking"));
+        Process killed = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+            // start-up: seconds on an idle machine, minutes on a crowded one (bounded all the same)
+            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                assertThat(killed.isAlive()).as("the third instance runs (see %s)", log).isTrue();
+                try {
+                    return api.get("/actuator/health", null).statusCode() == 200;
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
+            String codes = "KL" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+            List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    String code = codes + i;
+                    sent.add(pool.submit(() -> {
+                        byte[] body = airbnbReservation("evt-" + code, "reservation_acceptance_confirmation", code, listing,
+                                "2027-07-01", "2027-07-03", 2, "accept");
+                        try {
+                            if (api.postRaw(AIRBNB_PATH, body, airbnbHeaders(AIRBNB_NEW, Webhooks.now(), body)).statusCode() == 202) {
+                                accepted.add("evt-" + code);
+                            }
+                        } catch (RuntimeException killedMeanwhile) {
+                            // no answer: not acknowledged, the channel would deliver it again
+                        }
+                    }));
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 100);
+                killed.destroyForcibly(); // SIGKILL
+                killed.waitFor();
+                for (Future<?> f : sent) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            List<String> acknowledged = List.copyOf(accepted);
+            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(100);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(jdbc.queryForObject("select count(*) from webhook_log where status = 'processed' and event_id = any(?)",
+                            Long.class, (Object) acknowledged.toArray(new String[0]))).isEqualTo(acknowledged.size()));
+            assertThat(jdbc.queryForObject("select count(*) from bookings where reservation_code = any(?)", Long.class,
+                    (Object) acknowledged.stream().map(e -> e.substring("evt-".length())).toArray(String[]::new)))
+                    .isEqualTo(acknowledged.size());
+        } finally {
+            killed.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theReconciliationScheduleFiresOnOneInstancePerTrigger() throws Exception {
+        List<Object> firedOnFirst = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Object> firedOnSecond = java.util.Collections.synchronizedList(new ArrayList<>());
+        CamelContext a = first.getBean(CamelContext.class);
+        CamelContext b = second.getBean(CamelContext.class);
+        recordFires(a, firedOnFirst);
+        recordFires(b, firedOnSecond);
+        a.getRouteController().startRoute("reconciliation-schedule");
+        b.getRouteController().startRoute("reconciliation-schedule");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> firedOnFirst.size() + firedOnSecond.size() >= 4);
+        } finally {
+            a.getRouteController().stopRoute("reconciliation-schedule");
+            b.getRouteController().stopRoute("reconciliation-schedule");
+        }
+        List<Object> all = new ArrayList<>(firedOnFirst);
+        all.addAll(firedOnSecond);
+        System.out.println("TwoInstanceClusterTest: reconciliation fired " + firedOnFirst.size() + " time(s) on the first instance, "
+                + firedOnSecond.size() + " on the second");
+        // each scheduled fire time once, on one instance or the other
+        assertThat(all).doesNotHaveDuplicates();
+    }
+
+    /** Records the scheduled fire time of every exchange the Quartz route creates in this context. */
+    private static void recordFires(CamelContext context, List<Object> fired) throws Exception {
+        org.apache.camel.support.EventNotifierSupport notifier = new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent created
+                        && "reconciliation-schedule".equals(created.getExchange().getFromRouteId())) {
+                    fired.add(created.getExchange().getIn().getHeader("scheduledFireTime"));
+                }
+            }
+        };
+        context.getManagementStrategy().addEventNotifier(notifier);
+        context.getCamelContextExtension().setEventNotificationApplicable(true); // no notifier at start-up turned events off
+        notifier.start();
+    }
+}
