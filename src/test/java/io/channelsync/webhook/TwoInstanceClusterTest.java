@@ -6,7 +6,6 @@ import io.channelsync.ChannelSyncApplication;
 import io.channelsync.support.ApiClient;
 import io.channelsync.support.TestData;
 import io.channelsync.support.TestDatabase;
-import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,8 +100,11 @@ class TwoInstanceClusterTest {
         properties.put("channel-sync.queues.prefix", PREFIX);
         properties.put("channel-sync.channels.airbnb.base-url", channels.baseUrl() + "/airbnb");
         properties.put("channel-sync.channels.booking-com.base-url", channels.baseUrl() + "/booking");
-        // two contexts in one JVM: Spring's MBeans (RabbitAdmin, ...) get unique names (Camel renames its own)
+        // two contexts in one JVM: Spring's MBeans (RabbitAdmin, ...) get unique names (Camel renames its own), and so
+        // does Quartz's scheduler, which Quartz keeps by name for the whole JVM (with its connections): a shared one
+        // would tie these contexts and this JVM's other test context together (the schedule's test uses processes)
         properties.put("spring.jmx.unique-names", "true");
+        properties.put("channel-sync.reconciliation.quartz-scheduler-name", "cluster-test-" + UUID.randomUUID());
         // as arguments: they outrank application.yaml and the test file (builder properties would be defaults only)
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(ChannelSyncApplication.class).profiles("test", "cluster").run(arguments);
@@ -211,33 +213,12 @@ class TwoInstanceClusterTest {
         TestData.Agency agency = data.agency();
         String listing = TestData.uniqueListingId();
         data.airbnbMapping(agency.id(), data.property(agency.id()), listing);
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        HikariDataSource shared = first.getBean(HikariDataSource.class);
+        int port = freePort();
         java.nio.file.Path log = java.nio.file.Path.of("target", "cluster-killed-instance.log");
-        List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ChannelSyncApplication.class.getName(),
-                "--spring.profiles.active=test,cluster", "--spring.config.additional-location=classpath:/application-test.yaml",
-                "--server.port=" + port, "--spring.datasource.url=" + shared.getJdbcUrl(),
-                "--spring.datasource.username=" + (shared.getUsername() == null ? "" : shared.getUsername()),
-                "--spring.datasource.password=" + (shared.getPassword() == null ? "" : shared.getPassword()),
-                "--channel-sync.queues.prefix=" + PREFIX,
-                "--channel-sync.channels.airbnb.base-url=" + channels.baseUrl() + "/airbnb",
-                "--channel-sync.channels.booking-com.base-url=" + channels.baseUrl() + "/booking"));
-        Process killed = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process killed = startProcess(port, log);
         try {
             ApiClient api = new ApiClient("http://127.0.0.1:" + port);
-            // start-up: seconds on an idle machine, minutes on a crowded one (bounded all the same)
-            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                assertThat(killed.isAlive()).as("the third instance runs (see %s)", log).isTrue();
-                try {
-                    return api.get("/actuator/health", null).statusCode() == 200;
-                } catch (RuntimeException notYet) {
-                    return false;
-                }
-            });
+            awaitHealthy(killed, port, log);
             String codes = "KL" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
             List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -281,41 +262,76 @@ class TwoInstanceClusterTest {
 
     @Test
     void theReconciliationScheduleFiresOnOneInstancePerTrigger() throws Exception {
-        List<Object> firedOnFirst = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Object> firedOnSecond = java.util.Collections.synchronizedList(new ArrayList<>());
-        CamelContext a = first.getBean(CamelContext.class);
-        CamelContext b = second.getBean(CamelContext.class);
-        recordFires(a, firedOnFirst);
-        recordFires(b, firedOnSecond);
-        a.getRouteController().startRoute("reconciliation-schedule");
-        b.getRouteController().startRoute("reconciliation-schedule");
+        // two processes: Quartz clusters schedulers of one name, and keeps one scheduler per name in a JVM
+        int portA = freePort();
+        int portB = freePort();
+        java.nio.file.Path logA = java.nio.file.Path.of("target", "cluster-quartz-a.log");
+        java.nio.file.Path logB = java.nio.file.Path.of("target", "cluster-quartz-b.log");
+        // one scheduler name for both (Quartz clusters by it), new each run: a stopped route leaves its trigger paused
+        String[] schedule = {"--channel-sync.reconciliation.auto-startup=true", "--channel-sync.reconciliation.cron=0/1 * * * * ?",
+                "--channel-sync.reconciliation.quartz-scheduler-name=schedule-test-" + UUID.randomUUID()};
+        Process a = startProcess(portA, logA, schedule);
+        Process b = startProcess(portB, logB, schedule);
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> firedOnFirst.size() + firedOnSecond.size() >= 4);
+            awaitHealthy(a, portA, logA);
+            awaitHealthy(b, portB, logB);
+            int before = fireTimes(logA).size() + fireTimes(logB).size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> fireTimes(logA).size() + fireTimes(logB).size() >= before + 5);
         } finally {
-            a.getRouteController().stopRoute("reconciliation-schedule");
-            b.getRouteController().stopRoute("reconciliation-schedule");
+            a.destroy();
+            b.destroy();
+            a.waitFor();
+            b.waitFor();
         }
-        List<Object> all = new ArrayList<>(firedOnFirst);
-        all.addAll(firedOnSecond);
-        System.out.println("TwoInstanceClusterTest: reconciliation fired " + firedOnFirst.size() + " time(s) on the first instance, "
-                + firedOnSecond.size() + " on the second");
+        List<String> onA = fireTimes(logA);
+        List<String> onB = fireTimes(logB);
+        System.out.println("TwoInstanceClusterTest: reconciliation fired " + onA.size() + " time(s) on the first instance, "
+                + onB.size() + " on the second");
+        List<String> all = new ArrayList<>(onA);
+        all.addAll(onB);
         // each scheduled fire time once, on one instance or the other
-        assertThat(all).doesNotHaveDuplicates();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(5).doesNotHaveDuplicates();
     }
 
-    /** Records the scheduled fire time of every exchange the Quartz route creates in this context. */
-    private static void recordFires(CamelContext context, List<Object> fired) throws Exception {
-        org.apache.camel.support.EventNotifierSupport notifier = new org.apache.camel.support.EventNotifierSupport() {
-            @Override
-            public void notify(org.apache.camel.spi.CamelEvent event) {
-                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent created
-                        && "reconciliation-schedule".equals(created.getExchange().getFromRouteId())) {
-                    fired.add(created.getExchange().getIn().getHeader("scheduledFireTime"));
-                }
+    /** The fire times of the scheduled runs an instance's log names (route reconciliation-schedule's line). */
+    private static List<String> fireTimes(java.nio.file.Path log) throws java.io.IOException {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("Scheduled reconciliation \\(fire time ([^)]+)\\)");
+        return java.nio.file.Files.readAllLines(log).stream().map(line::matcher).filter(java.util.regex.Matcher::find)
+                .map(m -> m.group(1)).toList();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** Another instance in its own JVM, on the shared database and broker. */
+    private static Process startProcess(int port, java.nio.file.Path log, String... more) throws java.io.IOException {
+        HikariDataSource shared = first.getBean(HikariDataSource.class);
+        List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ChannelSyncApplication.class.getName(),
+                "--spring.profiles.active=test,cluster", "--spring.config.additional-location=classpath:/application-test.yaml",
+                "--server.port=" + port, "--spring.datasource.url=" + shared.getJdbcUrl(),
+                "--spring.datasource.username=" + (shared.getUsername() == null ? "" : shared.getUsername()),
+                "--spring.datasource.password=" + (shared.getPassword() == null ? "" : shared.getPassword()),
+                "--channel-sync.queues.prefix=" + PREFIX,
+                "--channel-sync.channels.airbnb.base-url=" + channels.baseUrl() + "/airbnb",
+                "--channel-sync.channels.booking-com.base-url=" + channels.baseUrl() + "/booking"));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Start-up: seconds on an idle machine, minutes on a crowded one (bounded all the same). */
+    private static void awaitHealthy(Process process, int port, java.nio.file.Path log) {
+        ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            assertThat(process.isAlive()).as("the instance runs (see %s)", log).isTrue();
+            try {
+                return api.get("/actuator/health", null).statusCode() == 200;
+            } catch (RuntimeException notYet) {
+                return false;
             }
-        };
-        context.getManagementStrategy().addEventNotifier(notifier);
-        context.getCamelContextExtension().setEventNotificationApplicable(true); // no notifier at start-up turned events off
-        notifier.start();
+        });
     }
 }
