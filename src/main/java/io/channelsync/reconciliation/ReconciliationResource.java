@@ -1,5 +1,7 @@
 package io.channelsync.reconciliation;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
@@ -36,6 +38,7 @@ public class ReconciliationResource {
         this.jdbc = jdbc;
     }
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TriggerRequest(String agencyId) {
     }
 
