@@ -39,7 +39,7 @@ public class ReconciliationResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TriggerRequest(String agencyId) {
+    public record RunRequest(String agencyId) {
     }
 
     /**
@@ -51,7 +51,7 @@ public class ReconciliationResource {
      */
     public void trigger(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        TriggerRequest request = requests.readOptional(exchange, TriggerRequest.class, new TriggerRequest(null));
+        RunRequest request = requests.readOptional(exchange, RunRequest.class, new RunRequest(null));
         UUID agency = parseAgency(request.agencyId());
         List<UUID> agencies;
         if (agency != null) {

@@ -7,6 +7,8 @@ import io.channelsync.support.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +36,8 @@ class OpenApiDocumentTest extends IntegrationTest {
         var response = api.get("/api/v1/openapi.json", data.agency().apiKey());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         doc = JSON.readTree(response.body());
+        // kept as a build artifact: what a client generator would read
+        Files.writeString(Path.of("target", "openapi.json"), response.body());
     }
 
     @Test
@@ -65,6 +69,13 @@ class OpenApiDocumentTest extends IntegrationTest {
             checked.add(name);
         }));
         assertThat(checked).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void everyOperationNeedsTheBearerKey() {
+        assertThat(doc.path("components").path("securitySchemes").path("bearerAuth").path("scheme").asText()).isEqualTo("bearer");
+        assertThat(doc.path("security")).hasSize(1);
+        assertThat(doc.path("security").get(0).has("bearerAuth")).as(doc.path("security").toString()).isTrue();
     }
 
     @Test
@@ -102,6 +113,24 @@ class OpenApiDocumentTest extends IntegrationTest {
         assertThat(refused.statusCode()).isEqualTo(422);
         assertFieldsOf(refused.body(), "ApiError");
         assertFieldsOf(api.post("/api/v1/agencies/" + agency.id() + "/keys", key, "").body(), "ApiKey");
+    }
+
+    @Test
+    void deadLettersAndLoggedEventsCarryOnlyTheFieldsTheirSchemasName() throws Exception {
+        var agency = data.agency();
+        String key = agency.apiKey();
+        long deadLetter = jdbc.queryForObject("""
+                insert into deadletters (source_route, source, exception_class, exception_message, agency_id, platform)
+                values ('test', 'sync', 'java.io.IOException', 'channel down', ?, 'airbnb') returning id""", Long.class, agency.id());
+        assertPageOf(api.get("/api/v1/deadletters", key).body(), "DeadLetterPage", "DeadLetter");
+        assertFieldsOf(api.get("/api/v1/deadletters/" + deadLetter, key).body(), "DeadLetter");
+        // processed: none of the periodic webhook routes touches it
+        long event = jdbc.queryForObject("""
+                insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, signature_valid, status, agency_id)
+                values ('airbnb', ?, 'reservation', now(), convert_to('{}', 'UTF8'), '{}', true, 'processed', ?)
+                returning id""", Long.class, "evt-" + UUID.randomUUID(), agency.id());
+        assertPageOf(api.get("/api/v1/webhooks", key).body(), "WebhookEventPage", "WebhookEvent");
+        assertFieldsOf(api.get("/api/v1/webhooks/" + event, key).body(), "WebhookEvent");
     }
 
     private void assertPageOf(String body, String page, String item) throws Exception {

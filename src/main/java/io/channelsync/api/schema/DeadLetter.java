@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /** A dead letter; {@code payload}, {@code headers}, {@code stack_trace} and {@code attempts} only on {@code GET /api/v1/deadletters/{id}}. */
@@ -14,5 +15,5 @@ public record DeadLetter(long id, String source, String sourceRoute, Long syncLo
                          String exceptionMessage, int attemptCount, OffsetDateTime firstFailureAt,
                          OffsetDateTime deadletteredAt, int requeueCount, OffsetDateTime requeuedAt,
                          OffsetDateTime discardedAt, JsonNode payload, JsonNode headers, String stackTrace,
-                         JsonNode attempts) {
+                         List<JsonNode> attempts) {
 }
