@@ -90,6 +90,7 @@ class OpenApiDocumentTest extends IntegrationTest {
                 "requeue_count", "stack_trace"));
         assertThat(properties("SubscriptionRequest")).containsAll(List.of("url", "event_types", "description", "agency_id"));
         assertThat(schema("SubscriptionRequest").path("required")).extracting(JsonNode::asText).contains("url", "event_types");
+        assertThat(schema("MappingPatch").path("required").isMissingNode()).as("a patch requires nothing").isTrue();
     }
 
     @Test
