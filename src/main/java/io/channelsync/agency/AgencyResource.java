@@ -1,5 +1,7 @@
 package io.channelsync.agency;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
@@ -32,6 +34,7 @@ public class AgencyResource {
     private static final Logger log = LoggerFactory.getLogger(AgencyResource.class);
 
     /** {@code POST /api/v1/agencies} body. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record NewAgency(@NotBlank @Size(max = 200) String name) {
     }
 

@@ -1,5 +1,7 @@
 package io.channelsync.connection;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
@@ -14,10 +16,12 @@ import java.util.UUID;
  *
  * @param agencyId the agency the connection is for: operators must name it; an agency key may only name itself
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ConnectionRequest(@NotBlank String platform, String accountId, List<String> hotelIds,
                                 @Valid Credentials credentials, UUID agencyId) {
 
     /** What the channel needs to call for this account; unknown fields are refused like anywhere else. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Credentials(String oauthToken) {
         @Override
         public String toString() {

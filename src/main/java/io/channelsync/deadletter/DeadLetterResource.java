@@ -1,5 +1,7 @@
 package io.channelsync.deadletter;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
@@ -37,6 +39,7 @@ public class DeadLetterResource {
             exception_message, attempt_count, first_failure_at, deadlettered_at, requeue_count, requeued_at, discarded_at""";
 
     /** Body of POST /api/v1/deadletters/requeue; every field optional. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RequeueFilter(String platform, String agencyId, String source, Integer limit) {
     }
 

@@ -1,5 +1,7 @@
 package io.channelsync.mapping;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import jakarta.validation.constraints.NotNull;
 
 import java.util.UUID;
@@ -18,6 +20,7 @@ import java.util.UUID;
  *                     sent for; must be absent or null for channels without rate plans
  * @param syncEnabled  false pauses syncs of the mapping; absent means true
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MappingRequest(@NotNull UUID propertyId, UUID connectionId, String platform, @NotNull String listingId,
                              String roomId, String ratePlanId, Boolean syncEnabled) {
 

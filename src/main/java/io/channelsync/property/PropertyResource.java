@@ -1,5 +1,7 @@
 package io.channelsync.property;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.channelsync.agency.Agencies;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
@@ -25,10 +27,12 @@ import java.util.UUID;
 public class PropertyResource {
 
     /** {@code POST /api/v1/properties} body; {@code currency} (ISO 4217) is needed before the property has prices. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record NewProperty(@NotBlank @Size(max = 200) String name, UUID agencyId, String currency) {
     }
 
     /** {@code PATCH /api/v1/properties/{id}} body: what may change. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PropertyChange(String currency) {
     }
 

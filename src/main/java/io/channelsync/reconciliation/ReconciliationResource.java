@@ -1,5 +1,7 @@
 package io.channelsync.reconciliation;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
 import io.channelsync.api.ApiResponses;
@@ -36,7 +38,8 @@ public class ReconciliationResource {
         this.jdbc = jdbc;
     }
 
-    public record TriggerRequest(String agencyId) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RunRequest(String agencyId) {
     }
 
     /**
@@ -48,7 +51,7 @@ public class ReconciliationResource {
      */
     public void trigger(Exchange exchange) {
         Caller caller = Caller.of(exchange);
-        TriggerRequest request = requests.readOptional(exchange, TriggerRequest.class, new TriggerRequest(null));
+        RunRequest request = requests.readOptional(exchange, RunRequest.class, new RunRequest(null));
         UUID agency = parseAgency(request.agencyId());
         List<UUID> agencies;
         if (agency != null) {

@@ -1,5 +1,7 @@
 package io.channelsync.sync;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.channelsync.api.ApiException;
@@ -41,6 +43,7 @@ import java.util.UUID;
 public class AvailabilityResource {
 
     /** One night as the API receives it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DayInput(LocalDate date, Integer units, Boolean available, BigDecimal price, Integer minStayArrival,
                            Integer minStay, Integer minStayThrough, Integer maxStay, Boolean closedToArrival,
                            Boolean closedToDeparture, Boolean stopSell) {
@@ -55,6 +58,7 @@ public class AvailabilityResource {
     }
 
     /** The body in its object form, {@code {"days": [...]}}; a bare list is read as this. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DaysInput(List<DayInput> days) {
     }
 

@@ -1,5 +1,7 @@
 package io.channelsync.sync;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelsync.api.ApiException;
 import io.channelsync.api.ApiRequests;
@@ -32,6 +34,7 @@ public class SyncJobResource {
     static final Set<String> STATUSES = Set.of("pending", "running", "retrying", "held", "succeeded", "failed", "deadlettered");
 
     /** Body of POST /api/v1/sync/availability; {@code full}: every night of the window, not only the changed ones. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TriggerRequest(UUID propertyId, List<String> platforms, LocalDate from, LocalDate to, Boolean full) {
     }
 

@@ -1,5 +1,7 @@
 package io.channelsync.webhook;
 
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +47,7 @@ public class WebhookEventResource {
     private static final Logger log = LoggerFactory.getLogger(WebhookEventResource.class);
 
     /** Body of POST /api/v1/webhooks/replay; every field optional. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ReplayFilter(String platform, String status, String from, String to, String listingId, String agencyId,
                                Integer limit) {
     }
