@@ -2,6 +2,7 @@ package io.channelsync.reconciliation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.channelsync.channel.bookingcom.BookingComPollTest;
 import io.channelsync.channel.bookingcom.BookingComTokenProvider;
 import io.channelsync.support.TestData;
 import io.channelsync.support.TestData.Agency;
@@ -60,7 +61,7 @@ class BookingComReconciliationTest extends ReconciliationTestSupport {
     }
 
     void poll() {
-        camel.createProducerTemplate().sendBody("seda:booking-com-poll?size=1&waitForTaskToComplete=Always", "");
+        BookingComPollTest.pollNow(camel);
     }
 
     @Test

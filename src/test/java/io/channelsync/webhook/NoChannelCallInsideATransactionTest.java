@@ -1,5 +1,6 @@
 package io.channelsync.webhook;
 
+import io.channelsync.channel.bookingcom.BookingComPollTest;
 import io.channelsync.support.IntegrationTest;
 import io.channelsync.support.TestData;
 import org.junit.jupiter.api.Test;
@@ -86,8 +87,7 @@ class NoChannelCallInsideATransactionTest extends IntegrationTest {
         long started = System.nanoTime();
         try {
             // a Booking.com poll: two GETs, store, acknowledge, and an availability push to Airbnb ...
-            Thread poller = new Thread(() -> camel.createProducerTemplate()
-                    .sendBody("seda:booking-com-poll?size=1&waitForTaskToComplete=Always&timeout=60000", ""), "test-poll");
+            Thread poller = new Thread(() -> BookingComPollTest.pollNow(camel), "test-poll");
             poller.start();
             // ... and at the same time a push of the calendar to Booking.com
             assertThat(api.post("/api/v1/sync/availability", agency.apiKey(), "{\"property_id\":\"" + property + "\",\"from\":\"" + day

@@ -5,13 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.channelsync.ChannelSyncApplication;
 import io.channelsync.support.ApiClient;
 import io.channelsync.support.TestData;
-import io.channelsync.support.TestDatabase;
+import io.channelsync.support.TestInstances;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -73,41 +72,19 @@ class TwoInstanceClusterTest {
                 .willReturn(okJson("{\"jwt\": \"test-jwt\", \"expires_in\": 3600}")));
         channels.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/xml").withBody("<OTA_HotelAvailNotifRS Version=\"1.0\"><Success/></OTA_HotelAvailNotifRS>")));
-        Map<String, Object> database = new HashMap<>();
-        TestDatabase.fromEnvironment().ifPresent(db -> {
-            database.put("spring.datasource.url", db.jdbcUrl());
-            database.put("spring.datasource.username", db.username());
-            database.put("spring.datasource.password", db.password());
-        });
-        first = start(database);
-        HikariDataSource shared = first.getBean(HikariDataSource.class);
-        database.put("spring.datasource.url", shared.getJdbcUrl());
-        database.put("spring.datasource.username", shared.getUsername() == null ? "" : shared.getUsername());
-        database.put("spring.datasource.password", shared.getPassword() == null ? "" : shared.getPassword());
-        second = start(database);
+        first = start(TestInstances.database());
+        second = start(TestInstances.databaseOf(first));
         jdbc = new JdbcTemplate(first.getBean(DataSource.class));
-        // both contexts run in this JVM, so the second took the first (same host, same pid) for an earlier run of a
-        // restarted container and marked it stopped: in two processes that cannot happen
-        jdbc.update("update instances set stopped_at = null where id = ?", instanceId(first));
+        TestInstances.live(jdbc, first);
     }
 
     private static ConfigurableApplicationContext start(Map<String, Object> database) {
         Map<String, Object> properties = new HashMap<>(database);
-        properties.put("spring.config.additional-location", "classpath:/application-test.yaml");
-        properties.put("server.port", "0");
-        // its own embedded server (the shared test context of this JVM has target/embedded-pg)
-        properties.put("channel-sync.embedded-db.data-dir", "target/embedded-pg-cluster");
         properties.put("channel-sync.queues.prefix", PREFIX);
         properties.put("channel-sync.channels.airbnb.base-url", channels.baseUrl() + "/airbnb");
         properties.put("channel-sync.channels.booking-com.base-url", channels.baseUrl() + "/booking");
-        // two contexts in one JVM: Spring's MBeans (RabbitAdmin, ...) get unique names (Camel renames its own), and so
-        // does Quartz's scheduler, which Quartz keeps by name for the whole JVM (with its connections): a shared one
-        // would tie these contexts and this JVM's other test context together (the schedule's test uses processes)
-        properties.put("spring.jmx.unique-names", "true");
-        properties.put("channel-sync.reconciliation.quartz-scheduler-name", "cluster-test-" + UUID.randomUUID());
-        // as arguments: they outrank application.yaml and the test file (builder properties would be defaults only)
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(ChannelSyncApplication.class).profiles("test", "cluster").run(arguments);
+        // its own embedded server (the shared test context of this JVM has target/embedded-pg)
+        return TestInstances.start("target/embedded-pg-cluster", properties, "test", "cluster");
     }
 
     @AfterAll

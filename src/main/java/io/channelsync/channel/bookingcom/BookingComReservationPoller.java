@@ -3,8 +3,11 @@ package io.channelsync.channel.bookingcom;
 import io.channelsync.alert.Alerts;
 import io.channelsync.channel.ChannelCallException;
 import io.channelsync.db.AdvisoryLocks;
+import io.channelsync.instance.Instances;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One poll of Booking.com's reservation queue (route {@code booking-com-poll}), following "Retrieving new
@@ -25,6 +29,11 @@ import java.util.Optional;
  *   <li>Only one poller at a time across instances: a PostgreSQL session advisory lock
  *       ({@code pg_try_advisory_lock(}{@value #LOCK_NAMESPACE}{@code , 1)}) on a connection held, in auto-commit,
  *       for the poll (never a transaction: no channel call runs inside one). An instance that does not get it skips.</li>
+ *   <li>Once per {@code poll-interval} across the cluster: every instance's timer wakes this up every
+ *       {@code poll-check-interval}; under the lock it polls only when {@code channel_polls} says the last poll of
+ *       any instance is at least {@code poll-interval} old, or when a poll was {@link #request() requested} here
+ *       (a CNS notification), and records this poll there in the same statement. When the polling instance dies,
+ *       another finds the poll due within one check interval of its due time.</li>
  *   <li>For {@code OTA_HotelResNotif}, then {@code OTA_HotelResModifyNotif}: wait until
  *       {@code ack-pause} (5 s) has passed since our last acknowledgement to that endpoint, GET it, read every
  *       message ({@link OtaReservations}).</li>
@@ -45,18 +54,27 @@ public class BookingComReservationPoller {
     private static final Logger log = LoggerFactory.getLogger(BookingComReservationPoller.class);
     /** First half of the advisory key: the Booking.com poll's own namespace. */
     public static final int LOCK_NAMESPACE = 6010;
+    /** The row of {@code channel_polls} this poll keeps. */
+    static final String PLATFORM = "booking_com";
 
     private final AdvisoryLocks locks;
+    private final NamedParameterJdbcTemplate sql;
+    private final Instances instances;
     private final BookingComReservationQueue queue;
     private final BookingComReservationStore store;
     private final BookingComReservationMessages messages;
     private final Alerts alerts;
     private final BookingComReservationProperties config;
     private final Map<OtaReservations.Kind, Instant> lastAck = new EnumMap<>(OtaReservations.Kind.class);
+    /** A poll was asked for on this instance and has not run yet: outlives a wake-up the one-slot queue dropped. */
+    private final AtomicBoolean requested = new AtomicBoolean();
 
-    public BookingComReservationPoller(AdvisoryLocks locks, BookingComReservationQueue queue, BookingComReservationStore store,
+    public BookingComReservationPoller(AdvisoryLocks locks, NamedParameterJdbcTemplate sql, Instances instances,
+                                       BookingComReservationQueue queue, BookingComReservationStore store,
                                        BookingComReservationMessages messages, Alerts alerts, BookingComReservationProperties config) {
         this.locks = locks;
+        this.sql = sql;
+        this.instances = instances;
         this.queue = queue;
         this.store = store;
         this.messages = messages;
@@ -64,7 +82,18 @@ public class BookingComReservationPoller {
         this.config = config;
     }
 
-    /** One poll of both endpoints; skipped when another instance is polling. */
+    /**
+     * Route {@code booking-com-poll-now}: the next {@link #poll()} here polls whether or not the cluster's poll is due.
+     * Set before the wake-up is queued, so a wake-up dropped because one is already waiting loses nothing.
+     */
+    public void request() {
+        requested.set(true);
+    }
+
+    /**
+     * Route {@code booking-com-poll}: one poll of both endpoints if one was requested here or the cluster's poll is due;
+     * skipped when another instance is polling (a request then stays, and the next wake-up here polls).
+     */
     public void poll() {
         Optional<AdvisoryLocks.Held> lock;
         try {
@@ -78,6 +107,11 @@ public class BookingComReservationPoller {
             return;
         }
         try (AdvisoryLocks.Held held = lock.get()) {
+            if (!claim(requested.get())) {
+                log.debug("Booking.com poll not due: the cluster polled less than {} ago", config.pollInterval());
+                return;
+            }
+            requested.set(false); // this poll's GETs come after the request: they see what it asked for
             for (OtaReservations.Kind kind : OtaReservations.Kind.values()) {
                 pollEndpoint(kind);
             }
@@ -85,6 +119,19 @@ public class BookingComReservationPoller {
         } catch (RuntimeException e) {
             log.error("Booking.com poll stopped: {}", e.toString(), e);
         }
+    }
+
+    /**
+     * Records this poll as the cluster's last one if it was asked for or the last one is at least {@code poll-interval}
+     * old (the database's clock); @return whether it did, i.e. whether to poll now
+     */
+    private boolean claim(boolean asked) {
+        return sql.update("""
+                insert into channel_polls as p (platform, polled_at, polled_by) values (:platform, now(), :me)
+                on conflict (platform) do update set polled_at = excluded.polled_at, polled_by = excluded.polled_by
+                 where :asked or p.polled_at <= now() - make_interval(secs => :intervalMs / 1000.0)""",
+                new MapSqlParameterSource("platform", PLATFORM).addValue("me", instances.id()).addValue("asked", asked)
+                        .addValue("intervalMs", config.pollInterval().toMillis())) == 1;
     }
 
     private void pollEndpoint(OtaReservations.Kind kind) {

@@ -12,7 +12,10 @@ import java.time.Duration;
  *
  * @param reservationsBaseUrl      the reservations host ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_RESERVATIONS_BASE_URL},
  *                                 default {@code https://secure-supply-xml.booking.com}); no trailing slash
- * @param pollInterval             time between two polls ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_INTERVAL}, 20s)
+ * @param pollInterval             time between two polls of the cluster ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_INTERVAL}, 20s)
+ * @param pollCheckInterval        how often every instance checks whether the cluster's poll is due
+ *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_CHECK_INTERVAL}; default, in application.yaml,
+ *                                 the heartbeat interval: a dead poller's poll moves within it of the due time)
  * @param pollAutoStartup          whether the poll timer starts with the service
  *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_POLL_AUTO_STARTUP}; false in tests)
  * @param ackPause                 the wait after an acknowledgement before the next GET of that endpoint (5s, as the docs ask)
@@ -29,6 +32,7 @@ import java.time.Duration;
 public record BookingComReservationProperties(
         @DefaultValue("https://secure-supply-xml.booking.com") String reservationsBaseUrl,
         @DefaultValue("20s") Duration pollInterval,
+        @DefaultValue("5s") Duration pollCheckInterval,
         @DefaultValue("true") boolean pollAutoStartup,
         @DefaultValue("5s") Duration ackPause,
         @DefaultValue("3") int ackRetries,

@@ -3,6 +3,12 @@ package io.channelsync.channel.bookingcom;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.channelsync.support.IntegrationTest;
 import io.channelsync.support.TestData;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,12 +32,15 @@ import static org.awaitility.Awaitility.await;
  * Booking.com hosts, real PostgreSQL, the real sync route pushing to Airbnb's WireMock. Each test polls
  * through the route synchronously ({@link #poll()}); the timer route does not run in tests.
  */
-class BookingComPollTest extends IntegrationTest {
+public class BookingComPollTest extends IntegrationTest {
 
     static final String NEW = "/booking/hotels/ota/OTA_HotelResNotif";
     static final String MODIFY = "/booking/hotels/ota/OTA_HotelResModifyNotif";
     static final String EMPTY_NEW = "<OTA_HotelResNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelReservations/></OTA_HotelResNotifRQ>";
     static final String EMPTY_MODIFY = "<OTA_HotelResModifyNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelResModifies/></OTA_HotelResModifyNotifRQ>";
+
+    @Autowired
+    BookingComReservationProperties config;
 
     private UUID agency;
     private String agencyKey;
@@ -81,7 +92,16 @@ class BookingComPollTest extends IntegrationTest {
 
     /** One poll through the route, waiting for it to finish. */
     private void poll() {
-        camel.createProducerTemplate().sendBody("seda:booking-com-poll?size=1&waitForTaskToComplete=Always", "");
+        pollNow(camel);
+    }
+
+    /**
+     * One poll asked for (as route booking-com-poll-now does) and run through the route booking-com-poll, waiting for it
+     * to finish: polled whether or not the cluster's poll is due.
+     */
+    public static void pollNow(CamelContext camel) {
+        camel.getRegistry().lookupByNameAndType("bookingComReservationPoller", BookingComReservationPoller.class).request();
+        camel.createProducerTemplate().sendBody("seda:booking-com-poll?size=1&waitForTaskToComplete=Always&timeout=60000", "");
     }
 
     private Map<String, Object> booking(String code) {
@@ -334,6 +354,57 @@ class BookingComPollTest extends IntegrationTest {
 
         assertThat(jdbc.queryForObject("select count(*) from alerts where kind = 'booking_com_unacknowledged' and payload->>'reservation_id' = ?",
                 Integer.class, reservation)).isEqualTo(1);
+    }
+
+    @Test
+    void theTimerChecksEveryCheckIntervalButPollsAtMostOncePerPollInterval() throws Exception {
+        Duration interval = config.pollInterval();
+        ManagedRouteMBean timer = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("booking-com-poll-timer");
+        long checksBefore = timer.getExchangesCompleted();
+        camel.getRouteController().startRoute("booking-com-poll-timer");
+        try {
+            await().atMost(interval.multipliedBy(10)).until(() -> CHANNELS.findAll(getRequestedFor(urlEqualTo(NEW))).size() >= 4);
+        } finally {
+            camel.getRouteController().stopRoute("booking-com-poll-timer");
+        }
+        long checks = timer.getExchangesCompleted() - checksBefore;
+        List<Instant> polls = CHANNELS.findAll(getRequestedFor(urlEqualTo(NEW))).stream().map(r -> r.getLoggedDate().toInstant())
+                .sorted().toList();
+        // a GET comes a little after its poll was recorded (a busy machine): a quarter of the interval of margin
+        for (int i = 1; i < polls.size(); i++) {
+            assertThat(Duration.between(polls.get(i - 1), polls.get(i))).as("time between polls %s and %s", i, i + 1)
+                    .isGreaterThan(interval.minus(interval.dividedBy(4)));
+        }
+        assertThat(checks).as("checks (every %s) for %s polls", config.pollCheckInterval(), polls.size())
+                .isGreaterThanOrEqualTo(2L * polls.size());
+    }
+
+    @Test
+    void aRequestedPollIsNotLostWhenItsWakeUpIsDroppedBecauseOneIsAlreadyWaiting() {
+        // the poll of a first request runs (its GET takes a while) ...
+        CHANNELS.stubFor(get(urlEqualTo(NEW)).willReturn(ok(EMPTY_NEW).withHeader("Content-Type", "application/xml")
+                .withFixedDelay(2000)));
+        ProducerTemplate template = camel.createProducerTemplate();
+        java.sql.Timestamp asked = jdbc.queryForObject("select now()", java.sql.Timestamp.class);
+        template.sendBody(CnsNotifications.POLL_NOW, "{}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "select polled_at >= ? from channel_polls where platform = 'booking_com'", Boolean.class, asked));
+        // the cluster's next poll is not due for a long time (no timing in this test) ...
+        jdbc.update("update channel_polls set polled_at = now() + interval '1 hour' where platform = 'booking_com'");
+        try {
+            // ... a wake-up of the timer waits in the one slot: alone it would not poll ...
+            template.sendBody("seda:booking-com-poll?size=1&discardWhenFull=true&waitForTaskToComplete=Never", "");
+            assertThat(camel.getEndpoint("seda:booking-com-poll", SedaEndpoint.class).getCurrentQueueSize()).isEqualTo(1);
+            // ... and a CNS notification asks for a poll: its wake-up is dropped, its request is not
+            template.sendBody(CnsNotifications.POLL_NOW, "{}");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> CHANNELS.findAll(getRequestedFor(urlEqualTo(NEW))).size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> camel.getInflightRepository().size("booking-com-poll") == 0);
+        } finally {
+            jdbc.update("update channel_polls set polled_at = now() - interval '1 hour' where platform = 'booking_com'");
+        }
+        CHANNELS.verify(2, getRequestedFor(urlEqualTo(NEW)));
     }
 
     @Test
