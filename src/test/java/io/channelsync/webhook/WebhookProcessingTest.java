@@ -340,16 +340,7 @@ class WebhookProcessingTest extends IntegrationTest {
     @Test
     void aDeliveryThatKeepsFailingIsDeadLetteredAndARequeueProcessesItOnceTheCauseIsGone() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        String fault = failStoringBooking(code);
-        long id;
-        try {
-            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2026-12-01", "2026-12-05", 3, "accept"), now());
-            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                    "select count(*) from deadletters where webhook_log_id = ?", Integer.class, id) == 1);
-        } finally {
-            stopFailing(fault);
-        }
+        long id = deadLetteredDelivery(code);
         Map<String, Object> deadLetter = jdbc.queryForMap(
                 "select id, source, status, platform, exception_message from deadletters where webhook_log_id = ?", id);
         assertThat(deadLetter).containsEntry("source", "webhook").containsEntry("status", "open").containsEntry("platform", "airbnb");
@@ -367,16 +358,7 @@ class WebhookProcessingTest extends IntegrationTest {
     @Test
     void replayingAFailedDeliveryOnceTheCauseIsGoneProcessesItAndClosesItsDeadLetter() {
         String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        String fault = failStoringBooking(code);
-        long id;
-        try {
-            id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
-                    "2026-12-01", "2026-12-05", 3, "accept"), now());
-            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                    "select count(*) from deadletters where webhook_log_id = ? and status = 'open'", Integer.class, id) == 1);
-        } finally {
-            stopFailing(fault);
-        }
+        long id = deadLetteredDelivery(code);
 
         assertThat(api.post("/api/v1/webhooks/" + id + "/replay", OPERATOR_KEY, "").statusCode()).isEqualTo(202);
 
@@ -386,6 +368,20 @@ class WebhookProcessingTest extends IntegrationTest {
         assertThat(jdbc.queryForObject("select status from deadletters where webhook_log_id = ?", String.class, id)).isEqualTo("requeued");
         assertThat(jdbc.queryForObject("select outcome from webhook_attempts where webhook_log_id = ? order by attempt_number desc limit 1",
                 String.class, id)).isEqualTo("processed");
+    }
+
+    /** A booking delivery whose processing keeps failing until it is dead-lettered; then the cause is gone. */
+    private long deadLetteredDelivery(String code) {
+        String fault = failStoringBooking(code);
+        try {
+            long id = postAirbnb(airbnbReservation(null, "reservation_acceptance_confirmation", code, listing,
+                    "2026-12-01", "2026-12-05", 3, "accept"), now());
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "select count(*) from deadletters where webhook_log_id = ? and status = 'open'", Integer.class, id) == 1);
+            return id;
+        } finally {
+            stopFailing(fault);
+        }
     }
 
     @Test
