@@ -247,6 +247,9 @@ class TwoInstanceClusterTest {
         // one scheduler name for both (Quartz clusters by it), new each run: a stopped route leaves its trigger paused
         String[] schedule = {"--channel-sync.reconciliation.auto-startup=true", "--channel-sync.reconciliation.cron=0/1 * * * * ?",
                 "--channel-sync.reconciliation.quartz-scheduler-name=schedule-test-" + UUID.randomUUID()};
+        // what is asserted is when the schedule fires, not what a run does: the other tests' agencies (one with 1,000
+        // overlapping bookings) would make each run, and so each fire of this stateful job, take tens of seconds
+        List<UUID> paused = jdbc.queryForList("update channel_mappings set sync_enabled = false where sync_enabled returning id", UUID.class);
         Process a = startProcess(portA, logA, schedule);
         Process b = startProcess(portB, logB, schedule);
         try {
@@ -259,6 +262,7 @@ class TwoInstanceClusterTest {
             b.destroy();
             a.waitFor();
             b.waitFor();
+            jdbc.update("update channel_mappings set sync_enabled = true where id = any(?)", (Object) paused.toArray(new UUID[0]));
         }
         List<String> onA = fireTimes(logA);
         List<String> onB = fireTimes(logB);
