@@ -60,6 +60,15 @@ public interface ChannelConnector {
     AvailabilityPush availability();
 
     /**
+     * How many calendar months of changed nights one {@link #availability()} call carries (monthly batching:
+     * at most 12 requests per property and channel for a year). A channel whose push is two requests (one per
+     * message type) takes two months a call, so a year stays at 12 requests in all.
+     */
+    default int monthsPerPush() {
+        return 1;
+    }
+
+    /**
      * Events the channel sends us (webhooks on {@code POST /api/v1/webhooks/<platform>}, or events a
      * connector stores itself, such as polled reservations): naming them and applying them. Empty:
      * the channel's webhook path answers 404.

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import java.util.stream.Collectors;
 /**
  * What a sync job pushes to one mapping: the property's calendar (units left, price, stay rules), only the
  * nights that changed since the last push to that mapping (the delta store {@code pushed_days}; a full sync
- * sends every night), at most one calendar month a call. Each month is recorded as pushed once the
- * channel accepted it, so a job that fails half-way sends only the rest when it is retried.
+ * sends every night), at most the connector's {@code monthsPerPush} calendar months a call (monthly batching). Each
+ * call's nights are recorded as pushed once the channel accepted them, so a job that fails half-way sends only the
+ * rest when it is retried.
  * <p>
  * Units: the one place where bookings take units. A night's units are its {@code availability} row's
  * ({@code units}, or 1/0 from {@code available} for older rows); every pending or confirmed booking on that
@@ -40,18 +42,19 @@ public class CalendarPush {
         this.sql = sql;
     }
 
-    /** One call to the channel with one month's nights: the connector's {@link AvailabilityPush}, through its breaker. */
+    /** One call to the channel with a batch of months' nights: the connector's {@link AvailabilityPush}, through its breaker. */
     @FunctionalInterface
-    public interface MonthPush {
-        int push(MappedListing target, List<CalendarDay> month) throws Exception;
+    public interface BatchPush {
+        int push(MappedListing target, List<CalendarDay> nights) throws Exception;
     }
 
     /**
-     * @param full send every night of the window, changed or not
+     * @param monthsPerCall calendar months a call carries at most ({@code ChannelConnector.monthsPerPush})
+     * @param full          send every night of the window, changed or not
      * @return the status of the channel's last answer; 204 when there was nothing to send
      */
-    public int push(UUID mappingId, Object propertyId, MappedListing target, MonthPush channel, LocalDate from,
-                    LocalDate to, boolean full) throws Exception {
+    public int push(UUID mappingId, Object propertyId, MappedListing target, int monthsPerCall, BatchPush channel,
+                    LocalDate from, LocalDate to, boolean full) throws Exception {
         List<CalendarDay> days = calendar(propertyId, from, to);
         Map<LocalDate, String> pushed = full ? Map.of() : pushed(mappingId, from, to);
         String key = target.listingId() + "/" + target.roomId() + "/" + target.ratePlanId();
@@ -61,16 +64,24 @@ public class CalendarPush {
             return 204;
         }
         int status = 204;
-        for (List<CalendarDay> month : byMonth(changed)) {
-            status = channel.push(target, month);
-            record(mappingId, key, month);
+        for (List<CalendarDay> batch : byMonths(changed, monthsPerCall)) {
+            status = channel.push(target, batch);
+            record(mappingId, key, batch);
         }
         return status;
     }
 
-    /** Nights grouped by calendar month, in date order. */
-    static List<List<CalendarDay>> byMonth(List<CalendarDay> days) {
-        return List.copyOf(days.stream().collect(Collectors.groupingBy(day -> YearMonth.from(day.date()), TreeMap::new,
+    /**
+     * Nights (in date order) grouped by calendar month, {@code months} consecutive months a group counted from the
+     * first night's month: a year from the first of a month is 12 groups of one month, or 6 of two.
+     */
+    static List<List<CalendarDay>> byMonths(List<CalendarDay> days, int months) {
+        if (days.isEmpty()) {
+            return List.of();
+        }
+        YearMonth first = YearMonth.from(days.get(0).date());
+        return List.copyOf(days.stream().collect(Collectors.groupingBy(
+                day -> first.until(YearMonth.from(day.date()), ChronoUnit.MONTHS) / Math.max(1, months), TreeMap::new,
                 Collectors.toList())).values());
     }
 

@@ -147,8 +147,8 @@ public class SyncJobWorker {
                 .orElseThrow(() -> new PermanentSyncFailure("invalid mapping: unknown platform " + platform));
         AvailabilityPush push = connector.availability();
         return calendar.push((UUID) job.get("mapping_id"), job.get("property_id"), new MappedListing((String) job.get("listing_id"),
-                (String) job.get("room_id"), (String) job.get("rate_plan_id")),
-                (target, month) -> breakers.call(platform, () -> push.push(target, month)),
+                (String) job.get("room_id"), (String) job.get("rate_plan_id")), connector.monthsPerPush(),
+                (target, nights) -> breakers.call(platform, () -> push.push(target, nights)),
                 from, to, Boolean.TRUE.equals(job.get("full_sync")));
     }
 

@@ -93,6 +93,15 @@ public class BookingComConnector implements ChannelConnector {
         return true;
     }
 
+    /**
+     * A push is two requests, units and restrictions ({@code OTA_HotelAvailNotif}) then prices
+     * ({@code OTA_HotelRateAmountNotif}), so it carries two months: a year of a property is 6 + 6 requests.
+     */
+    @Override
+    public int monthsPerPush() {
+        return 2;
+    }
+
     /** Units and restrictions ({@code OTA_HotelAvailNotif}), then prices ({@code OTA_HotelRateAmountNotif}). */
     @Override
     public AvailabilityPush availability() {

@@ -34,7 +34,7 @@ import java.util.List;
  *   &lt;/RateAmountMessages&gt;
  * &lt;/OTA_HotelRateAmountNotifRQ&gt;
  * </pre>
- * One hotel a request; the sync worker sends at most a calendar month of changed nights a request. The price
+ * One hotel a request; the sync worker sends at most two calendar months of changed nights a request. The price
  * is the room's per night ({@code BaseByGuestAmt} without {@code NumberOfGuests}, as the page's per-room
  * example), with the property's currency; nights without a price are not sent (there is none to set).
  * Needs the mapping's {@code rate_plan_id}: the API refuses prices for a property whose Booking.com mapping
