@@ -4,10 +4,12 @@ import io.channelsync.alert.Alerts;
 import io.channelsync.channel.ChannelCallException;
 import io.channelsync.db.AdvisoryLocks;
 import io.channelsync.instance.Instances;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -20,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,7 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>For {@code OTA_HotelResNotif}, then {@code OTA_HotelResModifyNotif}: wait until
  *       {@code ack-pause} (5 s) has passed since our last acknowledgement to that endpoint, GET it, read every
  *       message ({@link OtaReservations}).</li>
- *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore});
+ *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore}),
+ *       {@code store-threads} messages at a time (the messages of one reservation one after another, in their order);
  *       then, only after that commit, acknowledged: success (also for one parked for an unmapped room: it is
  *       durably ours, and applied when the room is mapped), or failed WITH its id when it could not be stored
  *       (Booking.com keeps it queued and returns it at the next GET). An acknowledgement that fails (5xx, timeout)
@@ -68,6 +75,8 @@ public class BookingComReservationPoller {
     private final Map<OtaReservations.Kind, Instant> lastAck = new EnumMap<>(OtaReservations.Kind.class);
     /** A poll was asked for on this instance and has not run yet: outlives a wake-up the one-slot queue dropped. */
     private final AtomicBoolean requested = new AtomicBoolean();
+    /** Stores the messages of one GET several at a time (storeThreads). */
+    private final ExecutorService storing;
 
     public BookingComReservationPoller(AdvisoryLocks locks, NamedParameterJdbcTemplate sql, Instances instances,
                                        BookingComReservationQueue queue, BookingComReservationStore store,
@@ -80,6 +89,14 @@ public class BookingComReservationPoller {
         this.messages = messages;
         this.alerts = alerts;
         this.config = config;
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("booking-com-store-");
+        threads.setDaemon(true);
+        this.storing = Executors.newFixedThreadPool(config.storeThreads(), threads);
+    }
+
+    @PreDestroy
+    void stopStoring() {
+        storing.shutdown();
     }
 
     /**
@@ -146,32 +163,40 @@ public class BookingComReservationPoller {
         if (!polled.isEmpty()) {
             log.info("Booking.com GET {}: {} message(s)", kind.endpoint, polled.size());
         }
-        // every message stored first (each commit enqueues its own sync jobs at once), then the acknowledgements, each
-        // after its message's commit: their round trips no longer hold back the next message's pushes to the other channels
-        record Stored(OtaReservations.Reservation reservation, String error) {
-        }
-        List<Stored> stored = new ArrayList<>();
+        // every message stored first (each commit enqueues its own sync jobs at once), several at a time (one
+        // reservation's messages in their order), then the acknowledgements, each after its message's commit
+        Map<String, List<OtaReservations.Reservation>> byReservation = new LinkedHashMap<>();
         for (OtaReservations.Reservation r : polled) {
             if (r.reservationId() == null) {
                 log.error("Booking.com {} message without HotelReservationID@ResID_Value: cannot be stored nor acknowledged", kind.endpoint);
                 continue;
             }
-            String error;
-            try {
-                messages.seen(r);
-                error = store.store(r).error();
-            } catch (RuntimeException e) {
-                error = "could not be stored: " + e.getMessage();
-                log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
-                        r.reservationId(), r.eventId(), e);
-            }
-            stored.add(new Stored(r, error));
+            byReservation.computeIfAbsent(r.reservationId(), id -> new ArrayList<>()).add(r);
         }
-        stored.forEach(m -> acknowledge(m.reservation(), m.error()));
+        Map<OtaReservations.Reservation, String> errors = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> stores = byReservation.values().stream()
+                .map(messagesOfOne -> CompletableFuture.runAsync(() -> messagesOfOne.forEach(r -> errors.put(r, storeOne(r))), storing))
+                .toList();
+        CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)).join();
+        byReservation.values().stream().flatMap(List::stream).forEach(r -> acknowledge(r, errors.get(r)));
+    }
+
+    /** Records the message as seen and stores it; @return why it could not be stored (acknowledged as failed), or "" */
+    private String storeOne(OtaReservations.Reservation r) {
+        try {
+            messages.seen(r);
+            String error = store.store(r).error();
+            return error == null ? "" : error;
+        } catch (RuntimeException e) {
+            log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
+                    r.reservationId(), r.eventId(), e);
+            return "could not be stored: " + e.getMessage();
+        }
     }
 
     /** After the commit: success or failure, retried with backoff while Booking.com answers 5xx or times out. */
-    private void acknowledge(OtaReservations.Reservation r, String error) {
+    private void acknowledge(OtaReservations.Reservation r, String problem) {
+        String error = problem == null || problem.isEmpty() ? null : problem;
         Duration delay = config.ackRetryDelay();
         for (int attempt = 0; ; attempt++) {
             try {

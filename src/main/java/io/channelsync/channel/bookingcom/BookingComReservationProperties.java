@@ -1,8 +1,10 @@
 package io.channelsync.channel.bookingcom;
 
 import io.channelsync.channel.ChannelProperties;
+import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -27,7 +29,11 @@ import java.time.Duration;
  * @param tokenExchangesPerHour    at most this many token exchanges in any rolling hour (Booking.com allows 30)
  * @param missedReservationsPath   path under the reservations host of the missed-reservations endpoint
  *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_MISSED_RESERVATIONS_PATH}); empty: not read
+ * @param storeThreads             how many messages of one GET are stored at once
+ *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_STORE_THREADS}, 4); one reservation's messages
+ *                                 always one after another, in the order Booking.com sent them
  */
+@Validated
 @ConfigurationProperties("channel-sync.channels.booking-com")
 public record BookingComReservationProperties(
         @DefaultValue("https://secure-supply-xml.booking.com") String reservationsBaseUrl,
@@ -40,7 +46,8 @@ public record BookingComReservationProperties(
         @DefaultValue("25m") Duration unacknowledgedAlertAfter,
         @DefaultValue("Production") String target,
         @DefaultValue("30") int tokenExchangesPerHour,
-        String missedReservationsPath) {
+        String missedReservationsPath,
+        @DefaultValue("4") @Min(1) int storeThreads) {
 
     public BookingComReservationProperties {
         reservationsBaseUrl = reservationsBaseUrl == null ? "" : reservationsBaseUrl.replaceAll("/+$", "");

@@ -87,7 +87,7 @@ public class BookingComReservationStore {
             WebhookLog.Logged logged = webhookLog.lockLive(BookingComConnector.PLATFORM, r.eventId()).orElseThrow(
                     () -> new IllegalStateException("event " + r.eventId() + " neither inserted nor found"));
             if (HELD.contains(logged.status())) {
-                log.info("Booking.com reservation {} ({}) is already held (webhook_log {}, {}): not applied again",
+                log.debug("Booking.com reservation {} ({}) is already held (webhook_log {}, {}): not applied again",
                         r.reservationId(), r.eventId(), logged.id(), logged.status());
                 return new Outcome(logged.id(), null, true);
             }
@@ -156,7 +156,7 @@ public class BookingComReservationStore {
         }
         ChannelBookings.Stay before = bookings.lockStored(BookingComConnector.PLATFORM, b.reservationCode()).orElse(null);
         if (!bookings.upsert(mapping.get(), b, webhookLogId)) {
-            log.info("Booking.com reservation {}: a version as new as {} is already stored; nothing changed", b.reservationCode(), b.eventTime());
+            log.debug("Booking.com reservation {}: a version as new as {} is already stored; nothing changed", b.reservationCode(), b.eventTime());
             return "";
         }
         // the property's other channels, over the stay (widened to the old one when the dates moved: those nights reopen)
@@ -164,7 +164,7 @@ public class BookingComReservationStore {
         LocalDate to = before == null || b.checkOut().isAfter(before.checkOut()) ? b.checkOut() : before.checkOut();
         syncJobs.createForProperty(mapping.get().propertyId(), null, BookingComConnector.PLATFORM, from, to,
                 "booking_com reservation " + b.reservationCode() + " " + b.status() + " (webhook " + webhookLogId + ")");
-        log.info("Booking.com reservation {} stored ({} to {}, {}) for property {}", b.reservationCode(), b.checkIn(), b.checkOut(),
+        log.debug("Booking.com reservation {} stored ({} to {}, {}) for property {}", b.reservationCode(), b.checkIn(), b.checkOut(),
                 b.status(), mapping.get().propertyId());
         return null;
     }

@@ -208,6 +208,37 @@ public class BookingComPollTest extends IntegrationTest {
     }
 
     @Test
+    void aPageOfManyReservationsIsStoredSeveralAtATimeAndEachIsAcknowledgedAfterItsCommit() throws IOException {
+        // one GET with 12 reservations (the stores run store-threads at a time), then one GET of the modify endpoint
+        // holding two messages of one reservation (a modification, then its cancellation): applied in their order
+        String page = fixture("new-reservation.xml");
+        String one = page.substring(page.indexOf("<HotelReservation>"), page.indexOf("</HotelReservations>"));
+        List<String> ids = java.util.stream.IntStream.range(0, 12).mapToObj(i -> Long.toString(Long.parseLong(reservation) + i)).toList();
+        String many = ids.stream().map(id -> one.replace("ResID_Value=\"" + reservation + "\"", "ResID_Value=\"" + id + "\""))
+                .collect(java.util.stream.Collectors.joining());
+        queue(NEW, page.replace(one, many));
+        String modified = fixture("modified-reservation.xml");
+        String modification = modified.substring(modified.indexOf("<HotelResModify "), modified.indexOf("</HotelResModifies>"));
+        String cancelled = fixture("cancelled-reservation.xml");
+        String cancellation = cancelled.substring(cancelled.indexOf("<HotelResModify "), cancelled.indexOf("</HotelResModifies>"));
+        queue(MODIFY, modified.replace(modification, modification + cancellation));
+
+        poll();
+
+        for (String id : ids.subList(1, ids.size())) {
+            assertThat(booking(id)).as("reservation " + id).containsEntry("status", "confirmed");
+            assertThat(acks(NEW, "ResID_Value=\"" + id + "\"")).as("acknowledgement of " + id).isEqualTo(1);
+        }
+        assertThat(acks(NEW, "<Success/>")).isEqualTo(12);
+        assertThat(jdbc.queryForObject("select count(*) from booking_com_reservation_messages where reservation_id = any(?) "
+                + "and acknowledged_at is not null", Integer.class, (Object) ids.toArray(String[]::new))).as("12 new, 2 modify messages")
+                .isEqualTo(14);
+        // the first reservation: created, modified, then cancelled, in Booking.com's order
+        assertThat(booking(reservation)).containsEntry("status", "cancelled");
+        assertThat(acks(MODIFY, "<Success/>")).isEqualTo(2);
+    }
+
+    @Test
     void aCancellationFromHotelResModifyCancelsTheBookingAndReopensTheOtherChannel() throws IOException {
         queue(NEW, fixture("new-reservation.xml"));
         poll();
