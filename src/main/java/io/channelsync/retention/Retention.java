@@ -10,16 +10,21 @@ import java.time.Duration;
 
 /**
  * Prunes history in small batches (route {@code retention}): raw bodies of finished webhook rows, then
- * finished webhook rows, then finished sync jobs (their attempts go with them, ON DELETE CASCADE).
+ * finished webhook rows, then finished sync jobs (their attempts go with them, ON DELETE CASCADE), then the
+ * subscriptions outbox: finished deliveries (their attempts cascade too), then events no delivery points at
+ * any more (children before parents: deliveries.event_id has no cascade).
  * Only final rows go: waiting, parked (unmapped) and open work never does, nor anything a dead letter
- * points at (an operator may still requeue it). Bookings, reconciliation runs and findings, Booking.com
- * reservation messages and alerts are kept: the API and reconciliation read them.
+ * points at (an operator may still requeue it), nor a delivery still pending, delivering or retrying, nor
+ * its event. Bookings, reconciliation runs and findings, Booking.com reservation messages and alerts are
+ * kept: the API and reconciliation read them.
  */
 @Component("retention")
 public class Retention {
 
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
     private static final String FINAL_WEBHOOKS = "('processed', 'failed', 'rejected', 'duplicate')";
+    // exactly the predicate of index deliveries_final_idx (changeset 540)
+    private static final String FINAL_DELIVERIES = "('succeeded', 'failed')";
 
     private final NamedParameterJdbcTemplate sql;
     private final RetentionProperties properties;
@@ -44,8 +49,20 @@ public class Retention {
                   select s.id from sync_logs s where s.updated_at < now() - make_interval(secs => :age)
                    and s.status in ('succeeded', 'failed', 'deadlettered')
                    and not exists (select 1 from deadletters d where d.sync_log_id = s.id) limit :batch for update skip locked)""");
-        if (bodies + webhooks + jobs > 0) {
-            log.info("Retention: {} raw webhook bodies emptied, {} webhook rows and {} sync jobs deleted", bodies, webhooks, jobs);
+        // updated_at: when the delivery became final (a redelivery is a new row; a final one never changes again)
+        int deliveries = batches(properties.rows(), """
+                delete from deliveries where id in (
+                  select id from deliveries where updated_at < now() - make_interval(secs => :age)
+                   and status in """ + FINAL_DELIVERIES + " limit :batch for update skip locked)");
+        // an event not yet fanned out has no deliveries yet, but still has them to come
+        int events = batches(properties.rows(), """
+                delete from events where id in (
+                  select e.id from events e where e.created_at < now() - make_interval(secs => :age)
+                   and e.fanned_out_at is not null
+                   and not exists (select 1 from deliveries d where d.event_id = e.id) limit :batch for update skip locked)""");
+        if (bodies + webhooks + jobs + deliveries + events > 0) {
+            log.info("Retention: {} raw webhook bodies emptied, {} webhook rows, {} sync jobs, {} deliveries and {} events deleted",
+                    bodies, webhooks, jobs, deliveries, events);
         }
     }
 

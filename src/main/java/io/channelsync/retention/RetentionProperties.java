@@ -11,7 +11,8 @@ import java.time.Duration;
  * How long history is kept (issue 15: no recurring cost may grow with the tables). Route {@code retention}.
  *
  * @param rawBodies   raw webhook bodies of finished rows are emptied after this ({@code CHANNEL_SYNC_RETENTION_RAW_BODIES})
- * @param rows        finished webhook rows, and finished sync jobs with their attempts, are deleted after this
+ * @param rows        finished webhook rows, finished sync jobs and finished subscription deliveries (each with
+ *                    their attempts), and events with no delivery left, are deleted after this
  *                    ({@code CHANNEL_SYNC_RETENTION_ROWS})
  * @param dedupKeys   a webhook row (its event id, the deduplication key) is kept at least this long whatever
  *                    {@code rows} says: longer than any channel retries a delivery ({@code CHANNEL_SYNC_RETENTION_DEDUP_KEYS})
