@@ -22,4 +22,9 @@ public final class ChannelIntakePaths {
         return "POST".equals(request.getMethod())
                 && INTAKE.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
     }
+
+    /** A webhook delivery itself ({@code POST /api/v1/webhooks/{platform}}), not a token request. */
+    public static boolean isWebhook(HttpServletRequest request) {
+        return matches(request) && !request.getRequestURI().endsWith("/token");
+    }
 }

@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * Reservations for a listing that is not mapped yet are parked, not lost (issue 11.2). The processing marks
  * such an event {@code unmapped} inside its transaction ({@link WebhookLog#markUnmapped}); after the commit
- * this raises the alert ({@value #ALERT_KIND}). When a mapping is created or changed, its parked events are
+ * this raises the alert ({@value #ALERT_KIND}), once per listing while it has events waiting (a burst of bookings
+ * for a listing not mapped yet is one alert, and one log line, not one per event). When a mapping is created or changed, its parked events are
  * released after the mapping's commit: back to {@code queued}, in the channel's order, and onto the webhook
  * queue, where the processing applies them like any event (an older version never overwrites a newer one, so
  * the outcome is the version order's whatever order the consumers run in). The recovery sweep releases too
@@ -26,8 +27,8 @@ public class UnmappedEvents {
     public static final String ALERT_KIND = "reservation_unmapped";
     private static final Logger log = LoggerFactory.getLogger(UnmappedEvents.class);
 
-    /** An event parked for the listing (and room) of one of its reservations. */
-    public record Parked(long webhookLogId, String platform, String eventId, ChannelReservation reservation) {
+    /** An event parked for the listing (and room) of one of its reservations; {@code first}: no other event of the listing waits. */
+    public record Parked(long webhookLogId, String platform, String eventId, ChannelReservation reservation, boolean first) {
     }
 
     private final WebhookLog webhookLog;
@@ -42,12 +43,19 @@ public class UnmappedEvents {
 
     /** Inside the caller's transaction: the event waits for a mapping of the reservation's listing (and room). */
     public Parked park(long webhookLogId, String platform, String eventId, ChannelReservation r, String error) {
-        webhookLog.markUnmapped(webhookLogId, r.listingId(), r.roomId(), error);
-        return new Parked(webhookLogId, platform, eventId, r);
+        boolean first = webhookLog.markUnmapped(webhookLogId, r.listingId(), r.roomId(), error);
+        log.debug("{} event {} (webhook_log {}) parked as unmapped: {}", platform, eventId, webhookLogId, error);
+        return new Parked(webhookLogId, platform, eventId, r, first);
     }
 
-    /** After the commit (an alert may call out over HTTP: never inside a transaction). A failure is logged only. */
+    /**
+     * After the commit (an alert may call out over HTTP: never inside a transaction), for the listing's first parked
+     * event only; the others are listed by {@code GET /api/v1/unmapped-events}. A failure is logged only.
+     */
     public void alert(Parked p) {
+        if (!p.first()) {
+            return;
+        }
         ChannelReservation r = p.reservation();
         String where = "listing " + r.listingId() + (r.roomId() == null ? "" : " room " + r.roomId());
         Map<String, Object> details = new LinkedHashMap<>();
@@ -64,7 +72,8 @@ public class UnmappedEvents {
             alerts.raise(null, null, Alerts.Severity.critical, ALERT_KIND, p.platform() + " reservation " + r.reservationCode() + " ("
                     + r.checkIn() + " to " + r.checkOut() + ", " + r.status() + ") is for " + where + ", which no mapping names: "
                     + "parked as webhook_log " + p.webhookLogId() + " (GET /api/v1/unmapped-events); it is applied as soon as the "
-                    + where + " is mapped, and until then the property's other channels do not know of it", details);
+                    + where + " is mapped, and until then the property's other channels do not know of it (further events of this "
+                    + "listing are parked without another alert while it waits)", details);
         } catch (RuntimeException e) {
             log.error("{} reservation {} parked as webhook_log {}, and its alert could not be raised: {}", p.platform(),
                     r.reservationCode(), p.webhookLogId(), e.getMessage());

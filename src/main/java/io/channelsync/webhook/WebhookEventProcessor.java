@@ -117,7 +117,6 @@ public class WebhookEventProcessor {
         } else if (!withoutMapping.isEmpty()) {
             // parked, not failed: applied again (whole, the stored parts change nothing) once the listing is mapped
             parked = unmapped.park(id, event.platform(), event.eventId(), withoutMapping.get(0), error);
-            log.warn("{} webhook {} (event {}) parked as unmapped: {}", event.platform(), id, event.eventId(), error);
             outcome = WebhookAttempts.UNMAPPED;
         } else {
             webhookLog.markFailed(id, error);

@@ -265,13 +265,17 @@ public class WebhookLog {
      * Parks an event whose reservation names a listing (and room) with no mapping yet: {@code unmapped},
      * waiting for that listing, inside the caller's transaction (issue 11.2).
      */
-    public void markUnmapped(long id, String listingId, String roomId, String error) {
-        sql.update("""
-                update webhook_log set status = 'unmapped', owner = null, error = :error, unmapped_listing_id = :listing,
+    /** @return whether no other event of this listing was parked already (the listing's first: it raises the alert) */
+    public boolean markUnmapped(long id, String listingId, String roomId, String error) {
+        List<Boolean> first = sql.queryForList("""
+                update webhook_log w set status = 'unmapped', owner = null, error = :error, unmapped_listing_id = :listing,
                                        unmapped_room_id = :room, processed_at = null, updated_at = now()
-                where id = :id and status in ('received', 'queued')""", new MapSqlParameterSource("id", id)
+                where id = :id and status in ('received', 'queued')
+                returning not exists (select 1 from webhook_log o where o.status = 'unmapped' and o.platform = w.platform
+                                        and o.unmapped_listing_id = :listing and o.id <> w.id)""", new MapSqlParameterSource("id", id)
                 .addValue("error", PostgresText.clean(error)).addValue("listing", PostgresText.clean(listingId))
-                .addValue("room", PostgresText.clean(roomId)));
+                .addValue("room", PostgresText.clean(roomId)), Boolean.class);
+        return !first.isEmpty() && first.get(0);
     }
 
     /**

@@ -133,7 +133,6 @@ public class BookingComReservationStore {
         if (!withoutMapping.isEmpty()) {
             // parked: durably ours, so acknowledged as a success after the commit; applied when the room is mapped
             UnmappedEvents.Parked parked = unmapped.park(id, BookingComConnector.PLATFORM, r.eventId(), withoutMapping.get(0), error);
-            log.warn("Booking.com reservation {} ({}, webhook_log {}) parked as unmapped: {}", r.reservationId(), r.eventId(), id, error);
             attempts.finished(id, started, WebhookAttempts.UNMAPPED, error, r.hotelId());
             return new Outcome(id, null, false, parked);
         }
