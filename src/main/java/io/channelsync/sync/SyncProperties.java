@@ -34,7 +34,7 @@ import java.time.temporal.ChronoUnit;
  */
 @Validated
 @ConfigurationProperties("channel-sync.sync")
-public record SyncProperties(@DefaultValue("4") @Min(1) int consumers,
+public record SyncProperties(@DefaultValue("8") @Min(1) int consumers,
                              @DefaultValue("20000") @Min(1) int queueSize,
                              @DefaultValue("5m") Duration lease,
                              @DefaultValue("5s") Duration recoveryInterval,

@@ -30,7 +30,7 @@ import java.time.Duration;
  * @param missedReservationsPath   path under the reservations host of the missed-reservations endpoint
  *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_MISSED_RESERVATIONS_PATH}); empty: not read
  * @param storeThreads             how many messages of one GET are stored at once
- *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_STORE_THREADS}, 4); one reservation's messages
+ *                                 ({@code CHANNEL_SYNC_CHANNELS_BOOKING_COM_STORE_THREADS}, 8); one reservation's messages
  *                                 always one after another, in the order Booking.com sent them
  */
 @Validated
@@ -47,7 +47,7 @@ public record BookingComReservationProperties(
         @DefaultValue("Production") String target,
         @DefaultValue("30") int tokenExchangesPerHour,
         String missedReservationsPath,
-        @DefaultValue("4") @Min(1) int storeThreads) {
+        @DefaultValue("8") @Min(1) int storeThreads) {
 
     public BookingComReservationProperties {
         reservationsBaseUrl = reservationsBaseUrl == null ? "" : reservationsBaseUrl.replaceAll("/+$", "");
