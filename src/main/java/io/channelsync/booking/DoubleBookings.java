@@ -40,6 +40,8 @@ public class DoubleBookings {
     /** The wake-up of route double-booking-alerts: one slot (size=1 on both sides), a wake while one waits is dropped. */
     public static final String WAKE = "seda:double-bookings?size=1&discardWhenFull=true";
     public static final String KIND = "double_booking";
+    /** The longest one alerting run works before it hands the rest to the next run. */
+    static final java.time.Duration RUN_BUDGET = java.time.Duration.ofSeconds(2);
     /** Advisory-lock namespace of a property's bookings (reconciliation holds 6006). */
     private static final int LOCK_NAMESPACE = 6014;
     private static final Logger log = LoggerFactory.getLogger(DoubleBookings.class);
@@ -102,12 +104,14 @@ public class DoubleBookings {
      * {@code double-booking-sweep}): one alert per arriving booking, naming it and every booking whose nights it
      * overlaps. The pairs are claimed first ({@code alerted_at}, {@code FOR UPDATE SKIP LOCKED}), so two instances or
      * threads never alert one pair twice; the alert is raised with no transaction open (it may POST to the alert
-     * webhook); one that fails is unclaimed for the next sweep.
+     * webhook); one that fails is unclaimed for the next sweep. One run works at most {@link #RUN_BUDGET} and then
+     * wakes the next run for the rest: a backlog of pairs never holds the route (and a shutdown) for minutes.
      *
      * @return how many alerts were raised
      */
     public int alertPending() {
         int raised = 0;
+        long deadline = System.nanoTime() + RUN_BUDGET.toNanos();
         List<Map<String, Object>> claimed;
         do {
             claimed = sql.queryForList("""
@@ -129,7 +133,10 @@ public class DoubleBookings {
                             e.getMessage());
                 }
             }
-        } while (claimed.size() == 100);
+        } while (claimed.size() == 100 && System.nanoTime() < deadline);
+        if (claimed.size() == 100) {
+            wake(); // more pairs wait: the next run raises them (after a restart, the sweep does)
+        }
         return raised;
     }
 
