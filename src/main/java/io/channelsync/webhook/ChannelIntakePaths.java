@@ -14,17 +14,26 @@ import java.util.regex.Pattern;
 public final class ChannelIntakePaths {
 
     private static final Pattern INTAKE = Pattern.compile("/api/v1/webhooks/(?!replay$)[^/]+(/token)?");
+    /**
+     * A webhook delivery to a plainly named platform: letters, digits, {@code _} and {@code -} only, so no dot segment,
+     * encoded character or path parameter, which Spring Security's firewall would have judged (these skip the chain).
+     */
+    private static final Pattern WEBHOOK = Pattern.compile("/api/v1/webhooks/(?!replay$)[A-Za-z0-9_-]+");
 
     private ChannelIntakePaths() {
     }
 
     public static boolean matches(HttpServletRequest request) {
-        return "POST".equals(request.getMethod())
-                && INTAKE.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
+        return isPost(request, INTAKE);
     }
 
-    /** A webhook delivery itself ({@code POST /api/v1/webhooks/{platform}}), not a token request. */
+    /** A webhook delivery itself ({@code POST /api/v1/webhooks/{platform}}, the platform plainly named), not a token request. */
     public static boolean isWebhook(HttpServletRequest request) {
-        return matches(request) && !request.getRequestURI().endsWith("/token");
+        return isPost(request, WEBHOOK);
+    }
+
+    private static boolean isPost(HttpServletRequest request, Pattern path) {
+        return "POST".equals(request.getMethod())
+                && path.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
     }
 }

@@ -67,4 +67,18 @@ class ApiKeyAuthenticationTest extends IntegrationTest {
             assertThat(status).startsWith("HTTP/1.1 400");
         }
     }
+
+    @Test
+    void aWebhookPathWithAnEncodedDotSegmentStillMeetsTheFirewall() throws IOException {
+        // webhook deliveries skip the security chain only for plainly named platforms: /api/v1/webhooks/%2e%2e (which the
+        // server would normalise to /api/v1) goes through the chain, whose firewall refuses an encoded period (400)
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/webhooks/%2e%2e HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
+    }
 }
