@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ public class DoubleBookings {
     public static final String WAKE = "seda:double-bookings?size=1&discardWhenFull=true";
     public static final String KIND = "double_booking";
     /** The longest one alerting run works before it hands the rest to the next run. */
-    static final java.time.Duration RUN_BUDGET = java.time.Duration.ofSeconds(2);
+    static final Duration RUN_BUDGET = Duration.ofSeconds(2);
     /** Advisory-lock namespace of a property's bookings (reconciliation holds 6006). */
     private static final int LOCK_NAMESPACE = 6014;
     private static final Logger log = LoggerFactory.getLogger(DoubleBookings.class);

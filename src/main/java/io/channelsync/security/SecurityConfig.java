@@ -36,7 +36,6 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import java.io.IOException;
 import java.util.List;
 
-
 /**
  * Every {@code /api/v1/**} endpoint needs a bearer API key, except the channel webhooks, which
  * prove themselves with their signatures ({@link ChannelIntakePaths}; the event log under the same

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -173,20 +172,21 @@ public class BookingComReservationPoller {
             }
             byReservation.computeIfAbsent(r.reservationId(), id -> new ArrayList<>()).add(r);
         }
-        Map<OtaReservations.Reservation, String> errors = new ConcurrentHashMap<>();
-        List<CompletableFuture<Void>> stores = byReservation.values().stream()
-                .map(messagesOfOne -> CompletableFuture.runAsync(() -> messagesOfOne.forEach(r -> errors.put(r, storeOne(r))), storing))
+        record Stored(OtaReservations.Reservation reservation, String error) {
+        }
+        List<CompletableFuture<List<Stored>>> stores = byReservation.values().stream()
+                .map(messagesOfOne -> CompletableFuture.supplyAsync(
+                        () -> messagesOfOne.stream().map(r -> new Stored(r, storeOne(r))).toList(), storing))
                 .toList();
-        CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)).join();
-        byReservation.values().stream().flatMap(List::stream).forEach(r -> acknowledge(r, errors.get(r)));
+        List<Stored> stored = stores.stream().flatMap(store -> store.join().stream()).toList(); // all stored, then the acknowledgements
+        stored.forEach(m -> acknowledge(m.reservation(), m.error()));
     }
 
-    /** Records the message as seen and stores it; @return why it could not be stored (acknowledged as failed), or "" */
+    /** Records the message as seen and stores it; @return why it could not be stored (acknowledged as failed), or null */
     private String storeOne(OtaReservations.Reservation r) {
         try {
             messages.seen(r);
-            String error = store.store(r).error();
-            return error == null ? "" : error;
+            return store.store(r).error();
         } catch (RuntimeException e) {
             log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
                     r.reservationId(), r.eventId(), e);
@@ -195,8 +195,7 @@ public class BookingComReservationPoller {
     }
 
     /** After the commit: success or failure, retried with backoff while Booking.com answers 5xx or times out. */
-    private void acknowledge(OtaReservations.Reservation r, String problem) {
-        String error = problem == null || problem.isEmpty() ? null : problem;
+    private void acknowledge(OtaReservations.Reservation r, String error) {
         Duration delay = config.ackRetryDelay();
         for (int attempt = 0; ; attempt++) {
             try {
