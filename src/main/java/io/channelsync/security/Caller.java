@@ -8,9 +8,8 @@ import java.util.UUID;
 
 /**
  * Who is calling the API: an agency (through one of its keys) or an operator (all agencies).
- * Camel's platform-http consumer runs routes on another thread than the servlet filter chain, so
- * Spring's thread-local SecurityContext is not visible there; the authentication filter also
- * leaves the caller on the request, and {@link #of(Exchange)} reads it from there.
+ * The authentication filter leaves the caller on the request, and {@link #of(Exchange)} reads it from
+ * there: a route needs no thread-local SecurityContext (Camel may continue an exchange on another thread).
  *
  * @param agencyId  the agency the key belongs to; null for an operator
  * @param operator  true for an operator key from configuration

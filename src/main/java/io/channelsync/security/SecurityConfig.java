@@ -49,9 +49,9 @@ import java.util.List;
  * <p>
  * The rules match paths with {@link PathPatternRequestMatcher}: plain path patterns, not Spring MVC's
  * handler introspection per request (a third of the intake's request handling in the profile, issue 12).
- * platform-http answers every Camel route on an async dispatch of the same request; that second pass
- * does not run this chain at all ({@code spring.security.filter.dispatcher-types} in application.yaml
- * leaves ASYNC out): the request was authorised on its first pass, and the async pass only writes the answer.
+ * Camel routes run on the request thread ({@link io.channelsync.api.PlatformHttpOnRequestThread}): no async
+ * dispatch follows, and should one, it does not run this chain ({@code spring.security.filter.dispatcher-types}
+ * in application.yaml leaves ASYNC out).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
