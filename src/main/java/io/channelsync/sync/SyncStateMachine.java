@@ -54,6 +54,12 @@ public class SyncStateMachine {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SyncStateMachine.class);
+    /**
+     * The transition's status condition, written so PostgreSQL cannot match it to the partial index on open statuses
+     * ({@code sync_logs_open_idx}) and keeps to the primary key: with stale statistics it would read every open job
+     * to find one id (see {@link io.channelsync.webhook.WebhookLog}).
+     */
+    private static final String STATUS_IS_FROM = "(status = :from) is true";
 
     static final Set<String> LEGAL = Set.of(
             "pending>running", "running>succeeded", "running>retrying", "retrying>running",
@@ -194,7 +200,7 @@ public class SyncStateMachine {
         MapSqlParameterSource p = params == null ? new MapSqlParameterSource() : params;
         p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", token);
         int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
-                + " where id = :id and status = :from" + (token == null ? "" : " and lease_token = :token"), p);
+                + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token"), p);
         if (updated == 0) {
             log.debug("Transition {} -> {} of sync job {} not applied: the job is not {}{}", from, to, jobId, from,
                     token == null ? "" : " under lease token " + token + " (a stale worker: the job was taken over)");
@@ -206,7 +212,7 @@ public class SyncStateMachine {
         return tx.execute(s -> {
             List<Map<String, Object>> rows = sql.queryForList("update sync_logs set status = 'running', updated_at = now(),"
                     + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet
-                    + " where id = :id and status = :from" + (token == null ? "" : " and lease_token = :token")
+                    + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token")
                     + " returning retry_count, max_retries, lease_token",
                     new MapSqlParameterSource("id", jobId).addValue("from", from.name()).addValue("token", token)
                             .addValue("me", instances.id()));
