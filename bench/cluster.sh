@@ -116,7 +116,14 @@ history_run() { # history_run ROWS -> "scrape_ms req/s"
   local port; port=$(free_port); start default "$port" "history-$1"; local pid=$STARTED url=http://127.0.0.1:$port
   wrk_on "warm-history-$1" 64 "$url" >/dev/null; drain >/dev/null
   local s i
-  s=$(scrape "$url"); i=$(wrk_on "history-$1" 64 "$url"); drain >/dev/null
+  s=$(scrape "$url")
+  # where the database's work goes: WAL (full-page images after a checkpoint are the cost of touching many pages) and
+  # index blocks read from outside shared_buffers, per index of webhook_log
+  q "select pg_stat_reset()" >/dev/null; local w0 n0; w0=$(q "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal"); n0=$(q "select count(*) from webhook_log")
+  i=$(wrk_on "history-$1" 64 "$url")
+  local w1 stored; w1=$(q "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal"); stored=$(( $(q "select count(*) from webhook_log") - n0 ))
+  echo "[history] $1 seeded: during the measured run, per row stored: $(python3 -c "a='$w0'.split(); b='$w1'.split(); n=max(1,$stored); print(f'WAL records {(int(b[0])-int(a[0]))/n:.1f}, full-page images {(int(b[1])-int(a[1]))/n:.2f}, WAL bytes {(int(b[2])-int(a[2]))/n:.0f}')"); index blocks read (not in shared_buffers): $(q "select string_agg(indexrelname || ' ' || idx_blks_read, ', ' order by idx_blks_read desc) from pg_statio_user_indexes where relname = 'webhook_log'")" >&2
+  drain >/dev/null
   echo "[history] $(q "select count(*) from webhook_log") webhook_log rows: scrape median ${s} ms, intake ${i} req/s" >&2
   echo "[history] the scrape's plans: $(for st in "select platform, status, count(*) from webhook_log where status in ('received', 'queued', 'unmapped') group by platform, status" "select status, count(*) from sync_logs where status not in ('succeeded', 'failed', 'deadlettered') group by status"; do q "explain $st" | grep -o 'Index[A-Za-z ]* using [a-z_]*' | head -1; done | paste -sd';')" >&2
   stop "$pid"
