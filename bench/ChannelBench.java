@@ -126,7 +126,7 @@ public class ChannelBench {
         server.createContext("/booking_com/hotels/ota/OTA_HotelResNotif", x -> {
             if ("POST".equals(x.getRequestMethod())) { // the acknowledgement: the reservation leaves the queue
                 Matcher id = RES_ID.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                if (id.find()) {
+                while (id.find()) { // one acknowledgement may name several messages (the HotelReservationID tag repeated)
                     reservations.remove(id.group(1));
                 }
                 answer(x, 200, "");

@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       message ({@link OtaReservations}).</li>
  *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore}),
  *       {@code store-threads} messages at a time (the messages of one reservation one after another, in their order);
- *       then, only after that commit, acknowledged: success (also for one parked for an unmapped room: it is
- *       durably ours, and applied when the room is mapped), or failed WITH its id when it could not be stored
+ *       then, once every message of the GET is committed, acknowledged: the successes in one request (the
+ *       {@code HotelReservationID} tag repeated; also one parked for an unmapped room: it is durably ours, and applied
+ *       when the room is mapped), and each one that could not be stored as failed WITH its id, on its own
  *       (Booking.com keeps it queued and returns it at the next GET). An acknowledgement that fails (5xx, timeout)
  *       is retried with exponential backoff ({@code ack-retries}, {@code ack-retry-delay}); if it never goes
  *       through, the message stays queued at Booking.com and the next poll deduplicates and acknowledges it.</li>
@@ -163,7 +164,7 @@ public class BookingComReservationPoller {
             log.info("Booking.com GET {}: {} message(s)", kind.endpoint, polled.size());
         }
         // every message stored first (each commit enqueues its own sync jobs at once), several at a time (one
-        // reservation's messages in their order), then the acknowledgements, each after its message's commit
+        // reservation's messages in their order), then the acknowledgements, after every commit of the GET
         Map<String, List<OtaReservations.Reservation>> byReservation = new LinkedHashMap<>();
         for (OtaReservations.Reservation r : polled) {
             if (r.reservationId() == null) {
@@ -179,7 +180,11 @@ public class BookingComReservationPoller {
                         () -> messagesOfOne.stream().map(r -> new Stored(r, storeOne(r))).toList(), storing))
                 .toList();
         List<Stored> stored = stores.stream().flatMap(store -> store.join().stream()).toList(); // all stored, then the acknowledgements
-        stored.forEach(m -> acknowledge(m.reservation(), m.error()));
+        List<OtaReservations.Reservation> succeeded = stored.stream().filter(m -> m.error() == null).map(Stored::reservation).toList();
+        if (!succeeded.isEmpty()) {
+            acknowledge(kind, succeeded, null); // one request for every success of this GET
+        }
+        stored.stream().filter(m -> m.error() != null).forEach(m -> acknowledge(kind, List.of(m.reservation()), m.error()));
     }
 
     /** Records the message as seen and stores it; @return why it could not be stored (acknowledged as failed), or null */
@@ -194,32 +199,48 @@ public class BookingComReservationPoller {
         }
     }
 
-    /** After the commit: success or failure, retried with backoff while Booking.com answers 5xx or times out. */
-    private void acknowledge(OtaReservations.Reservation r, String error) {
+    /**
+     * After their commits: these messages' success (all in one request), or one message's failure with its reason;
+     * retried with backoff while Booking.com answers 5xx or times out.
+     */
+    private void acknowledge(OtaReservations.Kind kind, List<OtaReservations.Reservation> reservations, String error) {
+        List<OtaAcknowledgements.Message> acknowledged = reservations.stream()
+                .map(r -> new OtaAcknowledgements.Message(r.reservationId(), r.createdAt())).toList();
+        String which = reservations.size() == 1 ? "reservation " + reservations.get(0).reservationId() + " (" + reservations.get(0).eventId() + ")"
+                : reservations.size() + " reservation messages";
         Duration delay = config.ackRetryDelay();
         for (int attempt = 0; ; attempt++) {
             try {
-                queue.acknowledge(r.kind(), r.reservationId(), r.createdAt(), error);
-                lastAck.put(r.kind(), Instant.now());
                 if (error == null) {
-                    bookkeeping(() -> messages.acknowledged(r.eventId()));
-                    log.debug("Booking.com reservation {} ({}) acknowledged", r.reservationId(), r.eventId());
+                    queue.acknowledgeSuccess(kind, acknowledged);
                 } else {
-                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), error));
-                    log.warn("Booking.com reservation {} ({}) acknowledged as failed ({}); Booking.com keeps it queued",
-                            r.reservationId(), r.eventId(), error);
+                    queue.acknowledgeFailure(kind, acknowledged.get(0), error);
+                }
+                lastAck.put(kind, Instant.now());
+                for (OtaReservations.Reservation r : reservations) {
+                    bookkeeping(() -> {
+                        if (error == null) {
+                            messages.acknowledged(r.eventId());
+                        } else {
+                            messages.notAcknowledged(r.eventId(), error);
+                        }
+                    });
+                }
+                if (error == null) {
+                    log.debug("Booking.com {} acknowledged", which);
+                } else {
+                    log.warn("Booking.com {} acknowledged as failed ({}); Booking.com keeps it queued", which, error);
                 }
                 return;
             } catch (IOException e) {
                 boolean retryable = !(e instanceof ChannelCallException c) || c.isTransient();
                 if (!retryable || attempt >= config.ackRetries()) {
-                    bookkeeping(() -> messages.notAcknowledged(r.eventId(), "acknowledgement failed: " + e.getMessage()));
-                    log.warn("Booking.com acknowledgement of reservation {} ({}) failed after {} attempt(s): {}; it stays queued "
-                            + "at Booking.com and the next poll acknowledges it", r.reservationId(), r.eventId(), attempt + 1, e.getMessage());
+                    reservations.forEach(r -> bookkeeping(() -> messages.notAcknowledged(r.eventId(), "acknowledgement failed: " + e.getMessage())));
+                    log.warn("Booking.com acknowledgement of {} failed after {} attempt(s): {}; they stay queued at Booking.com "
+                            + "and the next poll acknowledges them", which, attempt + 1, e.getMessage());
                     return;
                 }
-                log.warn("Booking.com acknowledgement of reservation {} failed ({}); retry in {} ms", r.reservationId(), e.getMessage(),
-                        delay.toMillis());
+                log.warn("Booking.com acknowledgement of {} failed ({}); retry in {} ms", which, e.getMessage(), delay.toMillis());
                 if (!sleep(delay)) {
                     return;
                 }

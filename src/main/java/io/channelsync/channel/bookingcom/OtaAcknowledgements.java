@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * Writes the acknowledgement Booking.com expects after a reservation message was processed
@@ -19,9 +20,11 @@ import java.time.temporal.ChronoUnit;
  * </OTA_HotelResNotifRS>
  * }</pre>
  * For modifications the root is {@code OTA_HotelResModifyNotifRS} and the container
- * {@code HotelResModifies/HotelResModify}. One reservation per acknowledgement (the docs allow separate
- * requests): a failure of one never holds back the others. An error acknowledgement carries the
- * reservation id too, so Booking.com knows which message to keep queued.
+ * {@code HotelResModifies/HotelResModify}. The successes of one GET go in one acknowledgement, the
+ * {@code HotelReservationID} tag repeated once per message (the pages allow "separate requests or one request
+ * using the HotelReservationID tag multiple times"): a GET of 250 messages is one POST, not 250. An error
+ * acknowledgement is one per message (its reason is its own) and carries the reservation id too, so Booking.com
+ * knows which message to keep queued.
  */
 public final class OtaAcknowledgements {
 
@@ -31,11 +34,24 @@ public final class OtaAcknowledgements {
     private OtaAcknowledgements() {
     }
 
+    /** One message to acknowledge: its {@code ResID_Value} and, when it had one, its {@code ResID_Date}. */
+    public record Message(String reservationId, String createdAt) {
+    }
+
     /**
      * @param error null for success; otherwise why the reservation could not be stored (kept queued)
      */
     public static String write(OtaReservations.Kind kind, String reservationId, String createdAt, String error,
                                String target, Instant now) {
+        return write(kind, List.of(new Message(reservationId, createdAt)), error, target, now);
+    }
+
+    /** The success of every one of these messages (of one endpoint), in one acknowledgement. */
+    public static String writeSuccess(OtaReservations.Kind kind, List<Message> messages, String target, Instant now) {
+        return write(kind, messages, null, target, now);
+    }
+
+    private static String write(OtaReservations.Kind kind, List<Message> messages, String error, String target, Instant now) {
         String root = kind.endpoint + "RS";
         String container = kind == OtaReservations.Kind.NEW ? "HotelReservations" : "HotelResModifies";
         String item = kind == OtaReservations.Kind.NEW ? "HotelReservation" : "HotelResModify";
@@ -49,12 +65,15 @@ public final class OtaAcknowledgements {
             xml.append("  <Errors><Error Type=\"3\" Code=\"450\" ShortText=\"").append(escape(shorten(error)))
                     .append("\"/></Errors>\n");
         }
-        xml.append("  <").append(container).append("><").append(item).append("><ResGlobalInfo><HotelReservationIDs>")
-                .append("<HotelReservationID ResID_Value=\"").append(escape(reservationId)).append('"');
-        if (createdAt != null) {
-            xml.append(" ResID_Date=\"").append(escape(createdAt)).append('"');
+        xml.append("  <").append(container).append("><").append(item).append("><ResGlobalInfo><HotelReservationIDs>");
+        for (Message m : messages) {
+            xml.append("\n    <HotelReservationID ResID_Value=\"").append(escape(m.reservationId())).append('"');
+            if (m.createdAt() != null) {
+                xml.append(" ResID_Date=\"").append(escape(m.createdAt())).append('"');
+            }
+            xml.append("/>");
         }
-        xml.append("/></HotelReservationIDs></ResGlobalInfo></").append(item).append("></").append(container).append(">\n")
+        xml.append("\n  </HotelReservationIDs></ResGlobalInfo></").append(item).append("></").append(container).append(">\n")
                 .append("</").append(root).append(">\n");
         return xml.toString();
     }

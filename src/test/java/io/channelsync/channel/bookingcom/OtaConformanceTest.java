@@ -4,6 +4,7 @@ import io.channelsync.channel.ChannelReservation;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
@@ -137,6 +138,23 @@ class OtaConformanceTest {
         Element id = (Element) root.getElementsByTagNameNS("*", "HotelReservationID").item(0);
         assertThat(id.getAttribute("ResID_Value")).isEqualTo("4100200301");
         assertThat(((Element) id.getParentNode().getParentNode().getParentNode()).getLocalName()).isEqualTo("HotelReservation");
+    }
+
+    @Test
+    void oneSuccessAcknowledgementNamesSeveralMessagesWithTheHotelReservationIdTagRepeated() throws Exception {
+        String xml = OtaAcknowledgements.writeSuccess(OtaReservations.Kind.NEW, List.of(
+                new OtaAcknowledgements.Message("4100200301", "2026-11-27T09:14:40"), new OtaAcknowledgements.Message("4100200302", null)),
+                "Production", Instant.parse("2026-11-27T09:15:04Z"));
+        Element root = parse(xml);
+        assertThat(root.getElementsByTagNameNS("*", "Success").getLength()).isEqualTo(1);
+        assertThat(root.getElementsByTagNameNS("*", "HotelReservation").getLength()).isEqualTo(1);
+        NodeList ids = root.getElementsByTagNameNS("*", "HotelReservationID");
+        assertThat(ids.getLength()).isEqualTo(2);
+        assertThat(((Element) ids.item(0)).getAttribute("ResID_Value")).isEqualTo("4100200301");
+        assertThat(((Element) ids.item(0)).getAttribute("ResID_Date")).isEqualTo("2026-11-27T09:14:40");
+        assertThat(((Element) ids.item(1)).getAttribute("ResID_Value")).isEqualTo("4100200302");
+        assertThat(((Element) ids.item(1)).hasAttribute("ResID_Date")).isFalse();
+        assertThat(ids.item(0).getParentNode()).isSameAs(ids.item(1).getParentNode()); // one HotelReservationIDs holds both
     }
 
     @Test
