@@ -4,6 +4,7 @@ import io.channelsync.alert.Alerts;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -50,16 +51,24 @@ public class DoubleBookings {
     private final NamedParameterJdbcTemplate sql;
     private final Alerts alerts;
     private final ProducerTemplate camel;
+    private final int maxPairsPerBooking;
 
-    public DoubleBookings(NamedParameterJdbcTemplate sql, Alerts alerts, ProducerTemplate camel) {
+    public DoubleBookings(NamedParameterJdbcTemplate sql, Alerts alerts, ProducerTemplate camel,
+                          @Value("${channel-sync.double-bookings.max-pairs-per-booking:20}") int maxPairsPerBooking) {
         this.sql = sql;
         this.alerts = alerts;
         this.camel = camel;
+        this.maxPairsPerBooking = maxPairsPerBooking;
     }
 
-    /** Inside the transaction that changed booking {@code bookingId}: records its new conflicts; alerted after the commit. */
+    /**
+     * Inside the transaction that changed booking {@code bookingId}: records its new conflicts, with at most
+     * {@code channel-sync.double-bookings.max-pairs-per-booking} of the bookings it overlaps (the earliest); alerted after
+     * the commit. The cap keeps a property overbooked many times over (a feed gone wrong) from growing pairs as the
+     * square of its bookings: every arriving booking is still flagged, naming the first of the stays it collides with.
+     */
     public void check(UUID bookingId) {
-        MapSqlParameterSource id = new MapSqlParameterSource("id", bookingId).addValue("ns", LOCK_NAMESPACE);
+        MapSqlParameterSource id = new MapSqlParameterSource("id", bookingId).addValue("ns", LOCK_NAMESPACE).addValue("max", maxPairsPerBooking);
         sql.query("select pg_advisory_xact_lock(:ns, hashtext(cast(property_id as text))) from bookings where id = :id", id, rs -> {
         });
         List<Long> found = sql.queryForList("""
@@ -70,6 +79,8 @@ public class DoubleBookings {
                                  and o.status in ('pending', 'confirmed')
                                  and o.check_in < b.check_out and b.check_in < o.check_out
                  where b.id = :id and b.status in ('pending', 'confirmed')
+                 order by o.check_in, o.id
+                 limit :max
                 on conflict (least(booking_id, other_booking_id), greatest(booking_id, other_booking_id)) do nothing
                 returning id""", id, Long.class);
         if (found.isEmpty()) {

@@ -110,4 +110,25 @@ class DoubleBookingTest extends IntegrationTest {
         assertThat(alertsNaming(first)).isEmpty();
         assertThat(alertsNaming(cancelled)).isEmpty();
     }
+
+    @Test
+    void aBookingOverlappingManyStaysRecordsAtMostTheCapOfPairsTheEarliestFirst() {
+        // 23 stays already on the nights (written directly: the cap, not the intake, is under test), then one more
+        // arrives through a webhook: it is flagged, naming the earliest 20 it overlaps, not all 23
+        for (int i = 0; i < 23; i++) {
+            jdbc.update("insert into bookings (agency_id, property_id, platform, reservation_code, check_in, check_out, status) "
+                    + "values (?, ?, 'direct', null, date '2027-09-01' + ?, date '2027-09-30', 'confirmed')", agency.id(), property, i);
+        }
+        String arriving = code();
+        book(arriving, "2027-09-25", "2027-09-27", "accept", "2026-11-01T10:00:00Z");
+
+        List<Map<String, Object>> pairs = jdbc.queryForList("""
+                select o.check_in from double_bookings d
+                  join bookings b on b.id = d.booking_id join bookings o on o.id = d.other_booking_id
+                 where b.reservation_code = ? order by o.check_in""", arriving);
+        assertThat(pairs).hasSize(20);
+        assertThat(pairs.get(0).get("check_in").toString()).isEqualTo("2027-09-01");
+        assertThat(pairs.get(19).get("check_in").toString()).isEqualTo("2027-09-20");
+        await().atMost(Duration.ofSeconds(5)).until(() -> alertsNaming(arriving).size() == 1);
+    }
 }
