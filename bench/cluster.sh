@@ -9,7 +9,7 @@
 #  2. history: /actuator/prometheus scrape time (median of 20) and intake req/s (unmapped listings) on a fresh empty
 #     database, then the same on a fresh database seeded with BENCH_HISTORY_ROWS (10,000,000) finished webhook_log rows.
 # Prints core count and load; every figure is from this run. Environment: BENCH_SECONDS (20), BENCH_HISTORY_ROWS,
-# BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER.
+# BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER; BENCH_KEEP_DB=1 keeps the database cs_cluster at the end.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -27,7 +27,10 @@ STUB_PORT=$(free_port); STUB=http://127.0.0.1:$STUB_PORT
 CS_JAR=${CS_JAR:-$REPO/target/channel-sync.jar}
 [ "$CS_JAR" != "$REPO/target/channel-sync.jar" ] || make -s build
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { # the services and stub, then the database (10 million rows of history are gigabytes; BENCH_KEEP_DB=1 keeps it)
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  [ -n "${BENCH_KEEP_DB:-}" ] || psql -q -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 java bench/ChannelBench.java stub "$STUB_PORT" >"$OUT/stub.log" 2>&1 & PIDS+=($!)
 
