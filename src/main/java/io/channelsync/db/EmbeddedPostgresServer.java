@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * (via setpriv), which then owns the data directory.
  * <p>
  * One server per data directory per JVM: several Spring contexts in one test run share it, and it
- * stops when the last of them closes it (or when the JVM exits).
+ * stops when the last of them closes it. At JVM exit it waits for them first ({@link #EXIT_GRACE}): Spring closes
+ * its contexts in a shutdown hook of its own, at the same time, and a server stopped under them left their last
+ * statements (an instance recording its stop) waiting 30 s for a connection.
  * <p>
  * It listens on 127.0.0.1 only, and every connection (TCP and its Unix socket, which lives in the
  * data directory) needs the password of {@code postgres} (scram-sha-256): a random one generated at
@@ -52,6 +54,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String BINARIES = "postgres-linux-x86_64.txz";
     private static final String UNPRIVILEGED_USER = "nobody";
     private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
+    /** At JVM exit, how long the server waits for its holders (Spring contexts closing) to close it before it stops anyway. */
+    static final Duration EXIT_GRACE = Duration.ofSeconds(20);
     /** The superuser's password, in the data directory. */
     public static final String PASSWORD_FILE = "channel-sync.password";
     /** The JVM that started the running server ("pid start-instant"), in the data directory. */
@@ -91,7 +95,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             server.boot(wipeFirst, settings, startupTimeout);
             server.users = 1;
             RUNNING.put(key, server);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stopAtExit, "embedded-postgres-stop"));
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + key + ": " + e.getMessage(), e);
@@ -278,8 +282,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     @Override
     public void close() {
         synchronized (EmbeddedPostgresServer.class) {
+            EmbeddedPostgresServer.class.notifyAll(); // stopAtExit may be waiting for the holds to go
             if (--users > 0) {
                 return;
+            }
+        }
+        stop();
+    }
+
+    /** The JVM is exiting: stops once no one holds the server any more, or after {@link #EXIT_GRACE}. */
+    private void stopAtExit() {
+        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
+        synchronized (EmbeddedPostgresServer.class) {
+            long left;
+            while (users > 0 && !stopped && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    EmbeddedPostgresServer.class.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         stop();
