@@ -27,7 +27,7 @@ import java.util.UUID;
  * adds nothing). After the commit the route {@code double-booking-alerts} is woken ({@code seda:double-bookings}),
  * which raises the critical {@code double_booking} alert of each new pair once
  * ({@link Alerts#raise}) naming both bookings and their channels (one alert per arriving booking, naming every
- * booking it overlaps); a periodic sweep raises what a crash left behind.
+ * booking it overlaps, up to {@code max-pairs-per-booking}); a periodic sweep raises what a crash left behind.
  * <p>
  * Concurrent arrivals for one property are serialised by a transaction advisory lock on the property, taken
  * after the booking is written and before the overlap is read: whichever commits second sees the first.
@@ -114,7 +114,7 @@ public class DoubleBookings {
     /**
      * Raises the alerts of every recorded pair not alerted yet (routes {@code double-booking-alerts} and
      * {@code double-booking-sweep}): one alert per arriving booking, naming it and every booking whose nights it
-     * overlaps. The pairs are claimed first ({@code alerted_at}, {@code FOR UPDATE SKIP LOCKED}), so two instances or
+     * overlaps (as recorded: at most {@code max-pairs-per-booking}). The pairs are claimed first ({@code alerted_at}, {@code FOR UPDATE SKIP LOCKED}), so two instances or
      * threads never alert one pair twice; the alert is raised with no transaction open (it may POST to the alert
      * webhook); one that fails is unclaimed for the next sweep. One run works at most {@link #RUN_BUDGET} and then
      * wakes the next run for the rest: a backlog of pairs never holds the route (and a shutdown) for minutes.

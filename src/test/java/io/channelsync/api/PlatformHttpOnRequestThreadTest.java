@@ -1,11 +1,11 @@
 package io.channelsync.api;
 
 import io.channelsync.support.IntegrationTest;
+import io.channelsync.webhook.WebhookHandlerMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
-import io.channelsync.webhook.WebhookHandlerMapping;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletRequest;

@@ -211,11 +211,7 @@ public class BookingComReservationPoller {
         Duration delay = config.ackRetryDelay();
         for (int attempt = 0; ; attempt++) {
             try {
-                if (error == null) {
-                    queue.acknowledgeSuccess(kind, acknowledged);
-                } else {
-                    queue.acknowledgeFailure(kind, acknowledged.get(0), error);
-                }
+                queue.acknowledge(kind, acknowledged, error);
                 lastAck.put(kind, Instant.now());
                 for (OtaReservations.Reservation r : reservations) {
                     bookkeeping(() -> {

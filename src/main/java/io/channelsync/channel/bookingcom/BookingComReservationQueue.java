@@ -45,22 +45,15 @@ public class BookingComReservationQueue {
         return http.callWithBearer(BookingComConnector.PLATFORM, "GET " + kind.endpoint, tokens, request, HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 
-    /** Acknowledges one message as unsuccessfully processed (Booking.com keeps it queued), with the reason. */
-    public void acknowledgeFailure(OtaReservations.Kind kind, OtaAcknowledgements.Message message, String error) throws IOException {
-        post(kind, OtaAcknowledgements.write(kind, message.reservationId(), message.createdAt(), error, properties.target(), Instant.now()),
-                "acknowledgement (failure) of reservation " + message.reservationId());
-    }
-
-    /** Acknowledges these messages of one endpoint as successfully processed, in one request. */
-    public void acknowledgeSuccess(OtaReservations.Kind kind, List<OtaAcknowledgements.Message> messages) throws IOException {
-        post(kind, OtaAcknowledgements.writeSuccess(kind, messages, properties.target(), Instant.now()),
-                "acknowledgement of " + messages.size() + " reservation message(s)");
-    }
-
-    private void post(OtaReservations.Kind kind, String body, String description) throws IOException {
+    /**
+     * Acknowledges these messages of one endpoint in one request: success when error is null, otherwise unsuccessfully
+     * processed (kept queued).
+     */
+    public void acknowledge(OtaReservations.Kind kind, List<OtaAcknowledgements.Message> messages, String error) throws IOException {
+        String body = OtaAcknowledgements.write(kind, messages, error, properties.target(), Instant.now());
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(kind)).header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        String what = description + " (" + kind.endpoint + ")";
+        String what = "acknowledgement of " + messages.size() + " reservation message(s) (" + kind.endpoint + ")";
         HttpResponse<String> response = http.callWithBearer(BookingComConnector.PLATFORM, what, tokens, request, HttpResponse.BodyHandlers.ofString());
         if (response.body() != null && response.body().contains("<Errors")) {
             throw new ChannelCallException(BookingComConnector.PLATFORM, response.statusCode(), what + " refused" + ChannelHttp.snippet(response.body()), null);

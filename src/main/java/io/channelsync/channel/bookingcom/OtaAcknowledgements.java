@@ -39,19 +39,11 @@ public final class OtaAcknowledgements {
     }
 
     /**
-     * @param error null for success; otherwise why the reservation could not be stored (kept queued)
+     * These messages of one endpoint in one acknowledgement, the {@code HotelReservationID} tag repeated.
+     *
+     * @param error null for success of all; otherwise why they could not be stored (kept queued)
      */
-    public static String write(OtaReservations.Kind kind, String reservationId, String createdAt, String error,
-                               String target, Instant now) {
-        return write(kind, List.of(new Message(reservationId, createdAt)), error, target, now);
-    }
-
-    /** The success of every one of these messages (of one endpoint), in one acknowledgement. */
-    public static String writeSuccess(OtaReservations.Kind kind, List<Message> messages, String target, Instant now) {
-        return write(kind, messages, null, target, now);
-    }
-
-    private static String write(OtaReservations.Kind kind, List<Message> messages, String error, String target, Instant now) {
+    public static String write(OtaReservations.Kind kind, List<Message> messages, String error, String target, Instant now) {
         String root = kind.endpoint + "RS";
         String container = kind == OtaReservations.Kind.NEW ? "HotelReservations" : "HotelResModifies";
         String item = kind == OtaReservations.Kind.NEW ? "HotelReservation" : "HotelResModify";

@@ -126,7 +126,7 @@ class OtaConformanceTest {
 
     @Test
     void successAcknowledgementCarriesTimeStampTargetVersionSuccessAndTheReservationId() throws Exception {
-        String xml = OtaAcknowledgements.write(OtaReservations.Kind.NEW, "4100200301", "2026-11-27T09:14:40", null,
+        String xml = OtaAcknowledgements.write(OtaReservations.Kind.NEW, List.of(new OtaAcknowledgements.Message("4100200301", "2026-11-27T09:14:40")), null,
                 "Production", Instant.parse("2026-11-27T09:15:04.123Z"));
         Element root = parse(xml);
         assertThat(root.getLocalName()).isEqualTo("OTA_HotelResNotifRS");
@@ -142,9 +142,9 @@ class OtaConformanceTest {
 
     @Test
     void oneSuccessAcknowledgementNamesSeveralMessagesWithTheHotelReservationIdTagRepeated() throws Exception {
-        String xml = OtaAcknowledgements.writeSuccess(OtaReservations.Kind.NEW, List.of(
+        String xml = OtaAcknowledgements.write(OtaReservations.Kind.NEW, List.of(
                 new OtaAcknowledgements.Message("4100200301", "2026-11-27T09:14:40"), new OtaAcknowledgements.Message("4100200302", null)),
-                "Production", Instant.parse("2026-11-27T09:15:04Z"));
+                null, "Production", Instant.parse("2026-11-27T09:15:04Z"));
         Element root = parse(xml);
         assertThat(root.getElementsByTagNameNS("*", "Success").getLength()).isEqualTo(1);
         assertThat(root.getElementsByTagNameNS("*", "HotelReservation").getLength()).isEqualTo(1);
@@ -159,7 +159,7 @@ class OtaConformanceTest {
 
     @Test
     void errorAcknowledgementKeepsTheReservationIdSoBookingComKeepsItQueued() throws Exception {
-        String xml = OtaAcknowledgements.write(OtaReservations.Kind.MODIFIED, "4100200301", null, "no mapping for \"room\" <7700101>",
+        String xml = OtaAcknowledgements.write(OtaReservations.Kind.MODIFIED, List.of(new OtaAcknowledgements.Message("4100200301", null)), "no mapping for \"room\" <7700101>",
                 "Test", Instant.parse("2026-11-28T16:02:30Z"));
         Element root = parse(xml);
         assertThat(root.getLocalName()).isEqualTo("OTA_HotelResModifyNotifRS");
@@ -175,13 +175,13 @@ class OtaConformanceTest {
     void acknowledgementOfEveryFixtureNamesItsReservation() throws Exception {
         for (String name : List.of("new-reservation.xml", "multi-room-reservation.xml", "before-tax-reservation.xml")) {
             OtaReservations.Reservation r = only(OtaReservations.Kind.NEW, name);
-            Element root = parse(OtaAcknowledgements.write(r.kind(), r.reservationId(), r.createdAt(), null, "Test", Instant.now()));
+            Element root = parse(OtaAcknowledgements.write(r.kind(), List.of(new OtaAcknowledgements.Message(r.reservationId(), r.createdAt())), null, "Test", Instant.now()));
             assertThat(((Element) root.getElementsByTagNameNS("*", "HotelReservationID").item(0)).getAttribute("ResID_Value"))
                     .as(name).isEqualTo(r.reservationId());
         }
         for (String name : List.of("modified-reservation.xml", "cancelled-reservation.xml")) {
             OtaReservations.Reservation r = only(OtaReservations.Kind.MODIFIED, name);
-            Element root = parse(OtaAcknowledgements.write(r.kind(), r.reservationId(), r.createdAt(), null, "Test", Instant.now()));
+            Element root = parse(OtaAcknowledgements.write(r.kind(), List.of(new OtaAcknowledgements.Message(r.reservationId(), r.createdAt())), null, "Test", Instant.now()));
             assertThat(root.getLocalName()).isEqualTo("OTA_HotelResModifyNotifRS");
             assertThat(((Element) root.getElementsByTagNameNS("*", "HotelReservationID").item(0)).getAttribute("ResID_Value"))
                     .as(name).isEqualTo(r.reservationId());
