@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  *       for each, the time from its 202 to its Booking.com push arriving at the stub: p50, p99.</li>
  *   <li>{@code backoff BASE SECRET STUB}: a healthy propagation run alone, then again with 1,000 sync jobs in
  *       backoff (their hotels answer 503): how much later the healthy pushes arrive.</li>
- *   <li>{@code poll STUB RATE SECONDS}: RATE new Booking.com reservations a second put in the stub's reservation queue
+ *   <li>{@code poll STUB RATE SECONDS [WARM]}: after a warm-up round of WARM seconds (0), RATE new Booking.com reservations a second put in the stub's reservation queue
  *       ({@code GET /hotels/ota/OTA_HotelResNotif}, acknowledged by {@code POST} to the same path); for each, the time
  *       from the poll that fetched it to its Airbnb calendar PUT arriving at the stub, and from its queueing to that PUT
  *       (which adds the wait for the next poll): p50, p99.</li>
@@ -70,7 +70,7 @@ public class ChannelBench {
                 System.out.println("propagation, " + args[4] + " bookings/s for " + args[5] + " s: " + run);
             }
             case "backoff" -> backoff(args[1], args[2], args[3]);
-            case "poll" -> poll(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "poll" -> poll(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0);
             default -> throw new IllegalArgumentException("mode: stub | map | propagation | backoff | poll");
         }
     }
@@ -88,6 +88,9 @@ public class ChannelBench {
     static final Pattern RES_ID = Pattern.compile("ResID_Value=\"(\\d+)\"");
 
     static void stub(int port) throws IOException {
+        // TCP_NODELAY: the JDK server writes an answer's headers and body apart, and without it Nagle's algorithm
+        // held the body until the client's delayed ACK, 40 ms on every call to the stub (read before the first create)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/booking_com/token-based-authentication/exchange",
@@ -380,12 +383,23 @@ public class ChannelBench {
 
     // ---------------------------------------------------------------- Booking.com poll -> Airbnb push
 
+    /**
+     * A warm-up round (WARM seconds at RATE, its figures printed but not the result: the poll's own code, XML reading
+     * and the Airbnb push, is still being compiled by the JIT, a third of the service's CPU in a cold first minute),
+     * then the measured round.
+     */
+    static void poll(String stub, int rate, int seconds, int warmSeconds) throws Exception {
+        if (warmSeconds > 0) {
+            System.out.println("warm-up (JIT), not the figure: " + pollRound(stub, rate, warmSeconds, LocalDate.of(2030, 1, 1)));
+        }
+        System.out.println(pollRound(stub, rate, seconds, LocalDate.of(2029, 1, 1)));
+    }
+
     /** RATE new Booking.com reservations a second on the mapped hotels; then, per reservation, poll -> Airbnb PUT. */
-    static void poll(String stub, int rate, int seconds) throws Exception {
+    static String pollRound(String stub, int rate, int seconds, LocalDate firstNight) throws Exception {
         int total = rate * seconds, count = 500;
         long[] queued = new long[total];
         String[] hotelKeys = new String[total], listingKeys = new String[total];
-        LocalDate firstNight = LocalDate.of(2029, 1, 1); // nights no webhook phase uses
         String run = Long.toString(System.currentTimeMillis() % 100_000_000L);
         long start = System.nanoTime();
         for (int b = 0; b < total; b++) {
@@ -421,8 +435,8 @@ public class ChannelBench {
         }
         fromPoll.sort(null);
         fromQueue.sort(null);
-        System.out.printf("Booking.com poll -> Airbnb push, %d reservations/s for %d s: %d queued, %d fetched by a poll, %d Airbnb pushes "
-                        + "arrived; poll -> push p50 %.0f ms, p99 %.0f ms, max %.0f ms; queued at Booking.com -> push p50 %.0f ms, p99 %.0f ms%n",
+        return String.format("Booking.com poll -> Airbnb push, %d reservations/s for %d s: %d queued, %d fetched by a poll, %d Airbnb pushes "
+                        + "arrived; poll -> push p50 %.0f ms, p99 %.0f ms, max %.0f ms; queued at Booking.com -> push p50 %.0f ms, p99 %.0f ms",
                 rate, seconds, total, Arrays.stream(hotelKeys).filter(f::containsKey).count(), fromPoll.size(), pct(fromPoll, 50),
                 pct(fromPoll, 99), fromPoll.isEmpty() ? Double.NaN : fromPoll.get(fromPoll.size() - 1), pct(fromQueue, 50), pct(fromQueue, 99));
     }

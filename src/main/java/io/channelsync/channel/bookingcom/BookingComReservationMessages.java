@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * All SQL on {@code booking_com_reservation_messages}: which Booking.com reservation messages we polled and
@@ -27,23 +28,33 @@ public class BookingComReservationMessages {
         this.sql = sql;
     }
 
-    /** Records that a GET returned the message (first time, or once more). */
-    public void seen(OtaReservations.Reservation r) {
+    /** Records that a GET returned these messages (first time, or once more): one statement for the whole GET. */
+    public void seen(List<OtaReservations.Reservation> polled) {
+        if (polled.isEmpty()) {
+            return;
+        }
+        // distinct: one GET naming a message twice must not make the upsert touch its row twice
         sql.update("""
                 insert into booking_com_reservation_messages (event_id, endpoint, reservation_id, hotel_id)
-                values (:eventId, :endpoint, :reservationId, :hotelId)
+                select distinct on (m.event_id) m.event_id, m.endpoint, m.reservation_id, m.hotel_id
+                from unnest(cast(:eventIds as text[]), cast(:endpoints as text[]), cast(:reservationIds as text[]),
+                            cast(:hotelIds as text[])) as m (event_id, endpoint, reservation_id, hotel_id)
                 on conflict (event_id) do update set last_seen_at = now()""", new MapSqlParameterSource()
-                .addValue("eventId", r.eventId())
-                .addValue("endpoint", r.kind().endpoint)
-                .addValue("reservationId", r.reservationId())
-                .addValue("hotelId", r.hotelId()));
+                .addValue("eventIds", column(polled, OtaReservations.Reservation::eventId))
+                .addValue("endpoints", column(polled, r -> r.kind().endpoint))
+                .addValue("reservationIds", column(polled, OtaReservations.Reservation::reservationId))
+                .addValue("hotelIds", column(polled, OtaReservations.Reservation::hotelId)));
     }
 
-    /** Booking.com took our success acknowledgement: the message leaves its queue. */
-    public void acknowledged(String eventId) {
+    /** Booking.com took our success acknowledgement of these messages: they leave its queue. */
+    public void acknowledged(List<String> eventIds) {
         sql.update("""
                 update booking_com_reservation_messages set acknowledged_at = coalesce(acknowledged_at, now()), last_ack_error = null
-                where event_id = :eventId""", Map.of("eventId", eventId));
+                where event_id = any(cast(:eventIds as text[]))""", Map.of("eventIds", eventIds.toArray(String[]::new)));
+    }
+
+    private static String[] column(List<OtaReservations.Reservation> polled, Function<OtaReservations.Reservation, String> value) {
+        return polled.stream().map(value).toArray(String[]::new);
     }
 
     /** The message stays queued at Booking.com: acknowledged as failed, or the acknowledgement did not go through. */

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>For {@code OTA_HotelResNotif}, then {@code OTA_HotelResModifyNotif}: wait until
  *       {@code ack-pause} (5 s) has passed since our last acknowledgement to that endpoint, GET it, read every
  *       message ({@link OtaReservations}).</li>
- *   <li>Each message: recorded as seen; stored and applied in one transaction ({@link BookingComReservationStore}),
+ *   <li>The GET's messages recorded as seen (one statement); each stored and applied in one transaction ({@link BookingComReservationStore}),
  *       {@code store-threads} messages at a time (the messages of one reservation one after another, in their order);
  *       then, once every message of the GET is committed, acknowledged: the successes in one request (the
  *       {@code HotelReservationID} tag repeated; also one parked for an unmapped room: it is durably ours, and applied
@@ -173,6 +173,7 @@ public class BookingComReservationPoller {
             }
             byReservation.computeIfAbsent(r.reservationId(), id -> new ArrayList<>()).add(r);
         }
+        seen(polled);
         record Stored(OtaReservations.Reservation reservation, String error) {
         }
         List<CompletableFuture<List<Stored>>> stores = byReservation.values().stream()
@@ -187,10 +188,22 @@ public class BookingComReservationPoller {
         stored.stream().filter(m -> m.error() != null).forEach(m -> acknowledge(kind, List.of(m.reservation()), m.error()));
     }
 
-    /** Records the message as seen and stores it; @return why it could not be stored (acknowledged as failed), or null */
+    /**
+     * Records this GET's messages as seen (the unacknowledged alert's clock starts there). A failure is logged and the
+     * poll goes on: the stores decide each message's acknowledgement, and a message never acknowledged stays queued at
+     * Booking.com, so the next GET records it.
+     */
+    private void seen(List<OtaReservations.Reservation> polled) {
+        try {
+            messages.seen(polled.stream().filter(r -> r.reservationId() != null).toList());
+        } catch (RuntimeException e) {
+            log.warn("Booking.com GET: {} message(s) could not be recorded as seen ({}); storing them anyway", polled.size(), e.getMessage());
+        }
+    }
+
+    /** Stores the message; @return why it could not be stored (acknowledged as failed), or null */
     private String storeOne(OtaReservations.Reservation r) {
         try {
-            messages.seen(r);
             return store.store(r).error();
         } catch (RuntimeException e) {
             log.error("Booking.com reservation {} ({}) could not be stored; acknowledged as failed so Booking.com keeps it",
@@ -213,14 +226,10 @@ public class BookingComReservationPoller {
             try {
                 queue.acknowledge(kind, acknowledged, error);
                 lastAck.put(kind, Instant.now());
-                for (OtaReservations.Reservation r : reservations) {
-                    bookkeeping(() -> {
-                        if (error == null) {
-                            messages.acknowledged(r.eventId());
-                        } else {
-                            messages.notAcknowledged(r.eventId(), error);
-                        }
-                    });
+                if (error == null) {
+                    bookkeeping(() -> messages.acknowledged(reservations.stream().map(OtaReservations.Reservation::eventId).toList()));
+                } else {
+                    reservations.forEach(r -> bookkeeping(() -> messages.notAcknowledged(r.eventId(), error)));
                 }
                 if (error == null) {
                     log.debug("Booking.com {} acknowledged", which);

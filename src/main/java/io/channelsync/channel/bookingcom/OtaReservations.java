@@ -9,6 +9,7 @@ import org.w3c.dom.NodeList;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
@@ -137,15 +138,21 @@ public final class OtaReservations {
             return List.of();
         }
         Document doc = parse(xml);
-        List<Reservation> out = new ArrayList<>();
-        NodeList list = doc.getElementsByTagNameNS("*", kind.element);
-        for (int i = 0; i < list.getLength(); i++) {
-            out.add(reservation(kind, (Element) list.item(i)));
+        // the elements taken first: a fragment's edit (its Guarantee removed) changes the document, and a live
+        // NodeList then walks it again from the start at every item(i)
+        List<Element> messages = all(doc.getDocumentElement(), kind.element);
+        if (kind.element.equals(doc.getDocumentElement().getLocalName())) {
+            messages.add(0, doc.getDocumentElement());
+        }
+        Transformer serialiser = serialiser(); // one per GET: creating one costs more than a message's serialisation
+        List<Reservation> out = new ArrayList<>(messages.size());
+        for (Element message : messages) {
+            out.add(reservation(kind, message, serialiser));
         }
         return out;
     }
 
-    private static Reservation reservation(Kind kind, Element res) throws IOException {
+    private static Reservation reservation(Kind kind, Element res, Transformer serialiser) throws IOException {
         Element globalInfo = child(res, "ResGlobalInfo");
         Element id = first(globalInfo, "HotelReservationID");
         String reservationId = attr(id, "ResID_Value");
@@ -184,7 +191,7 @@ public final class OtaReservations {
         String guestName = given == null && surname == null ? null
                 : ((given == null ? "" : given) + " " + (surname == null ? "" : surname)).trim();
         return new Reservation(kind, reservationId, created, version, instant(version), status, guestName, List.copyOf(rooms),
-                amount(globalTotal), attr(globalTotal, "CurrencyCode"), fragment(res));
+                amount(globalTotal), attr(globalTotal, "CurrencyCode"), fragment(res, serialiser));
     }
 
     /**
@@ -243,20 +250,29 @@ public final class OtaReservations {
     }
 
     /** The message's element as bytes, with {@code Guarantee} (payment card data) removed: card data is never stored. */
-    private static byte[] fragment(Element res) throws IOException {
+    private static byte[] fragment(Element res, Transformer serialiser) throws IOException {
         Element copy = (Element) res.cloneNode(true);
         for (Element guarantee : all(copy, "Guarantee")) {
             guarantee.getParentNode().removeChild(guarantee);
         }
         try {
-            var transformer = TransformerFactory.newDefaultInstance().newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            transformer.transform(new DOMSource(copy), new StreamResult(out));
+            serialiser.transform(new DOMSource(copy), new StreamResult(out));
             return out.toByteArray();
         } catch (Exception e) {
             throw new IOException("cannot serialise a reservation element: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes an element as UTF-8 XML without a declaration; not thread-safe (one per read). */
+    private static Transformer serialiser() throws IOException {
+        try {
+            Transformer transformer = TransformerFactory.newDefaultInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            return transformer;
+        } catch (Exception e) {
+            throw new IOException("cannot create an XML serialiser: " + e.getMessage(), e);
         }
     }
 

@@ -67,6 +67,28 @@ class OtaConformanceTest {
     }
 
     @Test
+    void everyMessageOfOneGetIsReadInOrderWithItsOwnCardFreeFragment() throws IOException {
+        // one answer holding the fixture's reservation three times over, with three ids: removing the first message's
+        // Guarantee from its fragment must not lose, repeat or reorder the messages after it
+        String one = new String(fixture("new-reservation.xml"), StandardCharsets.UTF_8);
+        int start = one.indexOf("<HotelReservation>"), end = one.lastIndexOf("</HotelReservation>") + "</HotelReservation>".length();
+        String message = one.substring(start, end);
+        StringBuilder answer = new StringBuilder(one.substring(0, start));
+        for (String id : List.of("4100200401", "4100200402", "4100200403")) {
+            answer.append(message.replace("4100200301", id));
+        }
+        answer.append(one.substring(end));
+
+        List<OtaReservations.Reservation> read = OtaReservations.read(OtaReservations.Kind.NEW, answer.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read).extracting(OtaReservations.Reservation::reservationId).containsExactly("4100200401", "4100200402", "4100200403");
+        for (OtaReservations.Reservation r : read) {
+            String fragment = new String(r.fragment(), StandardCharsets.UTF_8);
+            assertThat(fragment).contains("ResID_Value=\"" + r.reservationId() + "\"").doesNotContain("Guarantee").doesNotContain("4111000011110000");
+        }
+    }
+
+    @Test
     void modificationIsVersionedByItsModificationTime() throws IOException {
         OtaReservations.Reservation r = only(OtaReservations.Kind.MODIFIED, "modified-reservation.xml");
         assertThat(r.reservationId()).isEqualTo("4100200301");
