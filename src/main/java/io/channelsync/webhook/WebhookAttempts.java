@@ -36,20 +36,11 @@ public class WebhookAttempts {
     }
 
     /**
-     * Records the attempt that moved the (locked) row to {@code outcome}, inside the caller's transaction, and
-     * notes on the row the listing the event is about and the agency of that listing's live mapping (what the
-     * event log filters and scopes by); a null listing leaves both as they are.
+     * Records the attempt that moved the (locked) row to {@code outcome}, inside the caller's transaction (the row's
+     * status, and the listing it is about, are set by {@link WebhookLog}'s statement of that outcome).
      */
-    public void finished(long webhookLogId, Instant startedAt, String outcome, String error, String listingId) {
+    public void finished(long webhookLogId, Instant startedAt, String outcome, String error) {
         insert(webhookLogId, startedAt, outcome, error);
-        if (listingId != null) {
-            sql.update("""
-                    update webhook_log w set listing_id = :listing,
-                           agency_id = coalesce((select m.agency_id from channel_mappings m
-                                                  where m.platform = w.platform and m.listing_id = :listing and m.deleted_at is null
-                                                  limit 1), w.agency_id)
-                     where w.id = :id""", new MapSqlParameterSource("id", webhookLogId).addValue("listing", PostgresText.clean(listingId)));
-        }
     }
 
     /**

@@ -108,23 +108,23 @@ public class WebhookEventProcessor {
             outcomes.add(new InboundEvents.Outcome(r, store(r, event.id(), withoutMapping)));
         }
         List<String> problems = outcomes.stream().filter(o -> !o.stored()).map(InboundEvents.Outcome::problem).toList();
+        String listingId = changes.reservations().isEmpty() ? null : changes.reservations().get(0).listingId();
         UnmappedEvents.Parked parked = null;
         String error = problems.isEmpty() ? null : String.join("; ", problems);
         String outcome;
         if (problems.isEmpty()) {
-            webhookLog.markProcessed(id, changes.note());
+            webhookLog.markProcessed(id, changes.note(), listingId);
             outcome = WebhookAttempts.PROCESSED;
         } else if (!withoutMapping.isEmpty()) {
             // parked, not failed: applied again (whole, the stored parts change nothing) once the listing is mapped
             parked = unmapped.park(id, event.platform(), event.eventId(), withoutMapping.get(0), error);
             outcome = WebhookAttempts.UNMAPPED;
         } else {
-            webhookLog.markFailed(id, error);
+            webhookLog.markFailed(id, error, listingId);
             log.warn("{} webhook {} (event {}) failed: {}", event.platform(), id, event.eventId(), error);
             outcome = WebhookAttempts.FAILED;
         }
-        attempts.finished(id, started, outcome, error,
-                changes.reservations().isEmpty() ? null : changes.reservations().get(0).listingId());
+        attempts.finished(id, started, outcome, error);
         return new Applied(changes.afterCommit(), outcomes, parked);
     }
 

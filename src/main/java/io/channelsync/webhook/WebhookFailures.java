@@ -26,7 +26,7 @@ public class WebhookFailures {
         String error = cause == null ? "processing failed" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         log.error("Webhook {} failed after its redeliveries: {}", id, error, cause);
         if (id != null) {
-            webhookLog.markFailed(id, error);
+            webhookLog.markFailed(id, error, null);
         }
     }
 }

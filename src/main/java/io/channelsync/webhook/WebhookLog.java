@@ -260,11 +260,24 @@ public class WebhookLog {
                 rs.getBytes("raw_body"));
     }
 
-    public void markProcessed(long id, String note) {
+    /** Ends a row {@code processed}, with a note of what it changed and the listing it is about (null: left as it is). */
+    public void markProcessed(long id, String note, String listingId) {
         sql.update("""
-                update webhook_log set status = 'processed', error = :note, processed_at = now(), updated_at = now()
-                where id = :id""", new MapSqlParameterSource("id", id).addValue("note", PostgresText.clean(note)));
+                update webhook_log w set status = 'processed', error = :note, processed_at = now(), updated_at = now(),
+                """ + NOTE_LISTING + " where id = :id", new MapSqlParameterSource("id", id).addValue("note", PostgresText.clean(note))
+                .addValue("listing", PostgresText.clean(listingId)));
     }
+
+    /**
+     * Set with an event's final status, in the same statement (one row version, not two: listing_id and agency_id are
+     * indexed, so every update of the row writes every index): the listing the event is about and the agency of that
+     * listing's live mapping, what the event log filters and scopes by. A null {@code :listing} keeps both.
+     */
+    private static final String NOTE_LISTING = """
+            listing_id = coalesce(:listing, w.listing_id),
+            agency_id = coalesce((select m.agency_id from channel_mappings m
+                                   where m.platform = w.platform and m.listing_id = :listing and m.deleted_at is null
+                                   limit 1), w.agency_id)""";
 
     /**
      * Parks an event whose reservation names a listing (and room) with no mapping yet: {@code unmapped},
@@ -274,7 +287,8 @@ public class WebhookLog {
     public boolean markUnmapped(long id, String listingId, String roomId, String error) {
         List<Boolean> first = sql.queryForList("""
                 update webhook_log w set status = 'unmapped', owner = null, error = :error, unmapped_listing_id = :listing,
-                                       unmapped_room_id = :room, processed_at = null, updated_at = now()
+                                       unmapped_room_id = :room, processed_at = null, updated_at = now(),
+                """ + NOTE_LISTING + """
                 where id = :id and (status in ('received', 'queued')) is true
                 returning not exists (select 1 from webhook_log o where o.status = 'unmapped' and o.platform = w.platform
                                         and o.unmapped_listing_id = :listing and o.id <> w.id)""", new MapSqlParameterSource("id", id)
@@ -326,11 +340,12 @@ public class WebhookLog {
     }
 
     /** Ends a row {@code failed} with the error; a row already processed is left alone. */
-    public void markFailed(long id, String error) {
+    public void markFailed(long id, String error, String listingId) {
         sql.update("""
-                update webhook_log set status = 'failed', error = :error, processed_at = now(), updated_at = now()
+                update webhook_log w set status = 'failed', error = :error, processed_at = now(), updated_at = now(),
+                """ + NOTE_LISTING + """
                 where id = :id and (status in ('received', 'queued')) is true""",
-                new MapSqlParameterSource("id", id).addValue("error", PostgresText.clean(error)));
+                new MapSqlParameterSource("id", id).addValue("error", PostgresText.clean(error)).addValue("listing", PostgresText.clean(listingId)));
     }
 
     private MapSqlParameterSource params(Delivery d, String error) {

@@ -125,20 +125,21 @@ public class BookingComReservationStore {
             }
         }
         if (problems.isEmpty()) {
-            webhookLog.markProcessed(id, r.kind().endpoint + ": " + r.bookings().size() + " room(s), " + changed + " booking(s) changed");
-            attempts.finished(id, started, WebhookAttempts.PROCESSED, null, r.hotelId());
+            webhookLog.markProcessed(id, r.kind().endpoint + ": " + r.bookings().size() + " room(s), " + changed + " booking(s) changed",
+                    r.hotelId());
+            attempts.finished(id, started, WebhookAttempts.PROCESSED, null);
             return new Outcome(id, null, false);
         }
         String error = String.join("; ", problems);
         if (!withoutMapping.isEmpty()) {
             // parked: durably ours, so acknowledged as a success after the commit; applied when the room is mapped
             UnmappedEvents.Parked parked = unmapped.park(id, BookingComConnector.PLATFORM, r.eventId(), withoutMapping.get(0), error);
-            attempts.finished(id, started, WebhookAttempts.UNMAPPED, error, r.hotelId());
+            attempts.finished(id, started, WebhookAttempts.UNMAPPED, error);
             return new Outcome(id, null, false, parked);
         }
-        webhookLog.markFailed(id, error);
+        webhookLog.markFailed(id, error, r.hotelId());
         log.warn("Booking.com reservation {} ({}, webhook_log {}) could not be stored: {}", r.reservationId(), r.eventId(), id, error);
-        attempts.finished(id, started, WebhookAttempts.FAILED, error, r.hotelId());
+        attempts.finished(id, started, WebhookAttempts.FAILED, error);
         return new Outcome(id, error, false);
     }
 
