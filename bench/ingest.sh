@@ -15,11 +15,11 @@
 #     backoff would not be measured. The breaker's own behaviour is ChannelBreakerTest's (a channel down 2 minutes);
 #  5. poll: 50 new Booking.com reservations/s for 60 s in the stub's reservation queue, polled every second (Booking.com's
 #     5 s pause after an acknowledgement applies); from the poll that fetched each to its Airbnb calendar PUT at the stub;
-#     after a warm-up round of BENCH_POLL_WARM_SECONDS (20) at the same rate (a cold JIT compiling the poll's code took a
+#     after a warm-up round of BENCH_POLL_WARM_SECONDS (60) at the same rate (a cold JIT compiling the poll's code took a
 #     third of the service's CPU in the first minute), printed but not the figure.
 # Figures go to stdout and target/bench/ (wrk outputs, service log, JFR recording of the first measured round).
 #
-# Environment: BENCH_SECONDS (20) and BENCH_ROUNDS (2) per intake round; BENCH_PROPAGATION_SECONDS (60); BENCH_JFR=1 records the first measured
+# Environment: BENCH_SECONDS (20) and BENCH_ROUNDS (2) per intake round; BENCH_PROPAGATION_SECONDS (60); BENCH_POLL_WARM_SECONDS (60); BENCH_JFR=1 records the first measured
 # channel-sync round with JDK Flight Recorder (target/bench/<phase>-cs1.jfr); BENCH_PHASES (unmapped mapped
 # propagation backoff); CS_JAR / CS_HOME to measure another build (a jar and the folder holding its application.yaml,
 # routes/ and liquibase/); BENCH_DB (default cs_bench_<pid>, dropped at the end unless BENCH_KEEP_DB=1); PGHOST, PGPORT,
@@ -135,7 +135,7 @@ for phase in $PHASES; do
     poll)
       psql -tA -d $DB -c "select count(*) from channel_mappings where listing_id::bigint between 90000000 and 90000499" | grep -qx 0 &&
         java bench/ChannelBench.java map "$BASE" "$OPERATOR_KEY" 500
-      java bench/ChannelBench.java poll "$STUB" 50 "${BENCH_PROPAGATION_SECONDS:-60}" "${BENCH_POLL_WARM_SECONDS:-20}" | sed 's/^/[poll] /' ;;
+      java bench/ChannelBench.java poll "$STUB" 50 "${BENCH_PROPAGATION_SECONDS:-60}" "${BENCH_POLL_WARM_SECONDS:-60}" | sed 's/^/[poll] /' ;;
   esac
 done
 echo "cores: $(nproc); $(uptime | sed 's/.*load/load/'); outputs in $OUT"
