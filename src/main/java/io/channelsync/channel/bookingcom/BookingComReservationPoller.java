@@ -173,7 +173,7 @@ public class BookingComReservationPoller {
             }
             byReservation.computeIfAbsent(r.reservationId(), id -> new ArrayList<>()).add(r);
         }
-        seen(polled);
+        seen(byReservation.values().stream().flatMap(List::stream).toList());
         record Stored(OtaReservations.Reservation reservation, String error) {
         }
         List<CompletableFuture<List<Stored>>> stores = byReservation.values().stream()
@@ -193,11 +193,11 @@ public class BookingComReservationPoller {
      * poll goes on: the stores decide each message's acknowledgement, and a message never acknowledged stays queued at
      * Booking.com, so the next GET records it.
      */
-    private void seen(List<OtaReservations.Reservation> polled) {
+    private void seen(List<OtaReservations.Reservation> storable) {
         try {
-            messages.seen(polled.stream().filter(r -> r.reservationId() != null).toList());
+            messages.seen(storable);
         } catch (RuntimeException e) {
-            log.warn("Booking.com GET: {} message(s) could not be recorded as seen ({}); storing them anyway", polled.size(), e.getMessage());
+            log.warn("Booking.com GET: {} message(s) could not be recorded as seen ({}); storing them anyway", storable.size(), e.getMessage());
         }
     }
 
@@ -228,12 +228,9 @@ public class BookingComReservationPoller {
                 lastAck.put(kind, Instant.now());
                 if (error == null) {
                     bookkeeping(() -> messages.acknowledged(reservations.stream().map(OtaReservations.Reservation::eventId).toList()));
-                } else {
-                    reservations.forEach(r -> bookkeeping(() -> messages.notAcknowledged(r.eventId(), error)));
-                }
-                if (error == null) {
                     log.debug("Booking.com {} acknowledged", which);
                 } else {
+                    reservations.forEach(r -> bookkeeping(() -> messages.notAcknowledged(r.eventId(), error)));
                     log.warn("Booking.com {} acknowledged as failed ({}); Booking.com keeps it queued", which, error);
                 }
                 return;

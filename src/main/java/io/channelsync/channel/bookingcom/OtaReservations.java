@@ -138,12 +138,9 @@ public final class OtaReservations {
             return List.of();
         }
         Document doc = parse(xml);
-        // the elements taken first: a fragment's edit (its Guarantee removed) changes the document, and a live
-        // NodeList then walks it again from the start at every item(i)
-        List<Element> messages = all(doc.getDocumentElement(), kind.element);
-        if (kind.element.equals(doc.getDocumentElement().getLocalName())) {
-            messages.add(0, doc.getDocumentElement());
-        }
+        // the elements copied out of the live NodeList first: a fragment's edit (its Guarantee removed) changes the
+        // document, and the NodeList then walks it again from the start at every item(i)
+        List<Element> messages = elements(doc.getElementsByTagNameNS("*", kind.element));
         Transformer serialiser = serialiser(); // one per GET: creating one costs more than a message's serialisation
         List<Reservation> out = new ArrayList<>(messages.size());
         for (Element message : messages) {
@@ -295,11 +292,11 @@ public final class OtaReservations {
     }
 
     private static List<Element> all(Element parent, String name) {
-        List<Element> out = new ArrayList<>();
-        if (parent == null) {
-            return out;
-        }
-        NodeList nodes = parent.getElementsByTagNameNS("*", name);
+        return parent == null ? new ArrayList<>() : elements(parent.getElementsByTagNameNS("*", name));
+    }
+
+    private static List<Element> elements(NodeList nodes) {
+        List<Element> out = new ArrayList<>(nodes.getLength());
         for (int i = 0; i < nodes.getLength(); i++) {
             out.add((Element) nodes.item(i));
         }
