@@ -6,10 +6,10 @@
 #  1. modes: SEDA on 1 instance, RabbitMQ (profile cluster) on 1 and on 2 instances: intake req/s for
 #     BENCH_SECONDS (wrk, 64 connections in all, split over the instances), then processing: events applied per
 #     second from the first 202 until every stored row is processed (the drain after the load included);
-#  2. history: /actuator/prometheus scrape time (median of 20) and intake req/s (unmapped listings) on a fresh empty
-#     database, then the same on a fresh database seeded with BENCH_HISTORY_ROWS (10,000,000) finished webhook_log rows.
+#  2. history: /actuator/prometheus scrape time (median of 20) and intake req/s (unmapped listings) on an empty database
+#     and on one seeded with BENCH_HISTORY_ROWS (10,000,000) finished webhook_log rows, three rounds each, medians.
 # Prints core count and load; every figure is from this run. Environment: BENCH_SECONDS (20), BENCH_HISTORY_ROWS,
-# BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER; BENCH_KEEP_DB=1 keeps the database cs_cluster at the end.
+# BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER; BENCH_KEEP_DB=1 keeps the databases (cs_cluster, cs_history_*) at the end.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -29,7 +29,7 @@ CS_JAR=${CS_JAR:-$REPO/target/channel-sync.jar}
 PIDS=()
 cleanup() { # the services and stub, then the database (10 million rows of history are gigabytes; BENCH_KEEP_DB=1 keeps it)
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-  [ -n "${BENCH_KEEP_DB:-}" ] || psql -q -d postgres -c "drop database if exists $DB" >/dev/null 2>&1 || true
+  [ -n "${BENCH_KEEP_DB:-}" ] || for db in cs_cluster cs_history_0 "cs_history_$HISTORY"; do psql -q -d postgres -c "drop database if exists $db" >/dev/null 2>&1 || true; done
 }
 trap cleanup EXIT
 java bench/ChannelBench.java stub "$STUB_PORT" >"$OUT/stub.log" 2>&1 & PIDS+=($!)
@@ -97,25 +97,29 @@ scrape() { # median ms of 20 scrapes
     | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] * 1000}'
 }
 
-# history: the same run twice, each on a fresh database and a fresh service, once empty and once with HISTORY finished
-# rows seeded before the service starts, so nothing but the history differs (a single database measured before and
-# after seeding compared a quiet service with one still working off the first run). The listings stay unmapped: each
-# delivery is stored and parked (one alert per listing), so the run measures intake, not the bench's own double
-# bookings (the shared generator books every event on the same nights).
-history_run() { # history_run ROWS -> "scrape_ms req/s"
-  fresh_db
-  if [ "$1" -gt 0 ]; then
-    local port0; port0=$(free_port); start default "$port0" history-schema; stop "$STARTED" # the schema (Liquibase)
-    local t0; t0=$(date +%s)
-    q "insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid, status, processed_at, created_at)
-       select 'airbnb', 'hist-' || g, 'reservation_acceptance_confirmation', now() - interval '1 day', '{}', null,
-              '{\"action\":\"reservation_acceptance_confirmation\"}', true, case when g % 50 = 0 then 'duplicate' else 'processed' end,
-              now() - interval '1 day', now() - interval '1 day'
-       from generate_series(1, $1) g" >/dev/null
-    q "vacuum analyze webhook_log" >/dev/null
-    q "checkpoint" >/dev/null # the seeding's dirty pages written out now, not during the measured run
-    echo "[history] seeded $1 finished rows in $(( $(date +%s) - t0 ))s" >&2
-  fi
+# history: empty vs HISTORY finished rows, three rounds, the order alternating (empty first, then 10 M first, then
+# empty first) so a machine that drifts during the run weighs on both sides; medians of the three are the figure
+# (single runs swung +-15-30% here). Each run is a fresh service on its own database: the empty database is made
+# afresh every round; the seeded one is seeded once (a round adds ~1% to it). Nothing but the history differs (one
+# database measured before and after seeding compared a quiet service with one still working off the first run).
+# The listings stay unmapped: each delivery is stored and parked (one alert per listing), so the run measures intake,
+# not the bench's own double bookings (the shared generator books every event on the same nights).
+history_db() { # history_db ROWS: database cs_history_ROWS afresh, its schema (Liquibase, by the service), ROWS finished rows
+  DB=cs_history_$1; fresh_db
+  local port0; port0=$(free_port); start default "$port0" "history-schema-$1"; stop "$STARTED"
+  [ "$1" -gt 0 ] || return 0
+  local t0; t0=$(date +%s)
+  q "insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid, status, processed_at, created_at)
+     select 'airbnb', 'hist-' || g, 'reservation_acceptance_confirmation', now() - interval '1 day', '{}', null,
+            '{\"action\":\"reservation_acceptance_confirmation\"}', true, case when g % 50 = 0 then 'duplicate' else 'processed' end,
+            now() - interval '1 day', now() - interval '1 day'
+     from generate_series(1, $1) g" >/dev/null
+  q "vacuum analyze webhook_log" >/dev/null
+  q "checkpoint" >/dev/null # the seeding's dirty pages written out now, not during the measured run
+  echo "[history] seeded $1 finished rows in $(( $(date +%s) - t0 ))s" >&2
+}
+history_run() { # history_run ROWS -> "scrape_ms req/s", a fresh service on the database history_db ROWS made
+  DB=cs_history_$1
   local port; port=$(free_port); start default "$port" "history-$1"; local pid=$STARTED url=http://127.0.0.1:$port
   wrk_on "warm-history-$1" 64 "$url" >/dev/null; drain >/dev/null
   local s i
@@ -134,9 +138,27 @@ history_run() { # history_run ROWS -> "scrape_ms req/s"
 }
 
 history() {
-  local empty full
-  empty=$(history_run 0); full=$(history_run "$HISTORY")
-  echo "[history] with $HISTORY rows vs empty: scrape $(python3 -c "print(round(${full% *} / ${empty% *}, 2))")x, intake $(python3 -c "print(round(${full#* } / ${empty#* }, 2))")x (goal: both within 10%)"
+  local empty=() full=() order rows r
+  history_db "$HISTORY"
+  for round in 1 2 3; do
+    history_db 0
+    if [ "$round" = 2 ]; then order="$HISTORY 0"; else order="0 $HISTORY"; fi
+    for rows in $order; do
+      r=$(history_run "$rows")
+      if [ "$rows" = 0 ]; then empty+=("$r"); else full+=("$r"); fi
+    done
+    echo "[history] round $round: empty ${empty[-1]% *} ms / ${empty[-1]#* } req/s, $HISTORY rows ${full[-1]% *} ms / ${full[-1]#* } req/s: scrape $(python3 -c "print(round(${full[-1]% *} / ${empty[-1]% *}, 2))")x, intake $(python3 -c "print(round(${full[-1]#* } / ${empty[-1]#* }, 2))")x"
+  done
+  python3 - "$HISTORY" "${empty[@]}" -- "${full[@]}" <<'PY'
+import statistics, sys
+rows, rest = sys.argv[1], sys.argv[2:]
+cut = rest.index('--')
+def medians(runs):
+    return statistics.median(float(r.split()[0]) for r in runs), statistics.median(float(r.split()[1]) for r in runs)
+(es, ei), (fs, fi) = medians(rest[:cut]), medians(rest[cut + 1:])
+print(f"[history] medians of 3: empty scrape {es:.1f} ms, intake {ei:.0f} req/s; {rows} rows scrape {fs:.1f} ms, intake {fi:.0f} req/s; "
+      f"with {rows} rows vs empty: scrape {fs / es:.2f}x, intake {fi / ei:.2f}x (goal: both within 10%)")
+PY
 }
 
 for phase in $PHASES; do
