@@ -23,8 +23,9 @@ import java.util.Optional;
  * First, with no transaction open, ask the platform's connector what the queued event means
  * ({@link InboundEvents#apply}: it may call its channel, e.g. Booking.com's pull, and no channel call
  * runs while a transaction or a row lock is open). Then in one transaction: lock the {@code queued}
- * row ({@code FOR UPDATE SKIP LOCKED}, so an event is applied by exactly one consumer, however often
- * it was enqueued; a row another consumer finished meanwhile is skipped), upsert the reservation(s) into
+ * row ({@link WebhookLog#lockQueued}: it waits for another holder, then checks the status again, so an event is
+ * applied by exactly one consumer, however often it was enqueued; a row another consumer finished meanwhile is
+ * skipped), upsert the reservation(s) into
  * {@code bookings}, create the availability sync jobs for the property's other channels, and mark
  * the row {@code processed} ({@code unmapped} when a reservation names a listing no mapping names yet: parked
  * until it is mapped, see {@link UnmappedEvents}; {@code failed} for an unusable reservation).

@@ -245,11 +245,15 @@ public class WebhookLog {
     }
 
     /**
-     * Locks a {@code queued} row for processing, inside the caller's transaction. False when the row
-     * is already processed or failed, or another consumer holds it: exactly one consumer applies an event.
+     * Locks a {@code queued} row for processing, inside the caller's transaction. False when the row is
+     * not queued (any more): exactly one consumer applies an event. It WAITS for a row another transaction
+     * holds, then checks the status again: the holder may be a consumer finishing it (then false), but also a
+     * recovery claim or a release of other rows that locked it in passing (PostgreSQL's re-check of a row
+     * updated under a {@code FOR UPDATE SKIP LOCKED} claim keeps the row locked until that claim commits). Skipping
+     * it then dropped the event, which stayed {@code queued} until the lease (5 min) ran out.
      */
     public boolean lockQueued(long id) {
-        return !sql.queryForList("select id from webhook_log where id = :id and (status = 'queued') is true for update skip locked",
+        return !sql.queryForList("select id from webhook_log where id = :id and (status = 'queued') is true for update",
                 Map.of("id", id), Long.class).isEmpty();
     }
 

@@ -444,6 +444,33 @@ class WebhookProcessingTest extends IntegrationTest {
         assertThat(syncJobs(bookingMapping)).isEqualTo(20);
     }
 
+    @Test
+    void anEventWhoseRowAnotherStatementHoldsIsAppliedOnceTheRowIsFreeNotDroppedUntilTheLease() throws Exception {
+        // seen in the 10 M-row history bench: a recovery claim kept rows locked that it had re-checked and passed over,
+        // a consumer skipped them as "taken by another consumer", and they waited queued for the 5 min lease
+        String code = "HM" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        long id = insertLeftBehind(code, "queued", "interval '0 seconds'");
+        try (java.sql.Connection holder = jdbc.getDataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("select id from webhook_log where id = ? for update")) {
+                lock.setLong(1, id);
+                lock.executeQuery().close();
+            }
+            assertThat(queue.offer(java.util.List.of(id))).isEqualTo(1);
+            // the consumer waits for the row (instead of dropping the event) while the other transaction holds it
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject("""
+                    select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                     where not l.granted and a.query like '%from webhook_log where id = $1%'""", Integer.class) > 0);
+            assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("queued");
+            holder.commit(); // the holder changed nothing: the row is still queued, and now free
+        }
+        // applied at once, far inside the test profile's 20 s queued-lease after which a sweep would have taken it again
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id)).isEqualTo("processed"));
+        assertThat(booking("airbnb", code)).containsEntry("check_in", "2027-02-01");
+        assertThat(syncJobs(bookingMapping)).isEqualTo(1);
+    }
+
     private long insertLeftBehind(String code, String status, String age) {
         byte[] body = airbnbReservation(null, "reservation_acceptance_confirmation", code, listing, "2027-02-01", "2027-02-03", 2, "accept");
         return jdbc.queryForObject("insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, "
