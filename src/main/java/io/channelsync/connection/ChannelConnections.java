@@ -135,29 +135,40 @@ public class ChannelConnections {
 
     /** The decrypted credentials of a live connection ({@code {"oauth_token": ...}}), or empty when it has none. */
     public Optional<JsonNode> credentials(UUID id) {
-        List<byte[]> sealed = sql.query("select credentials from channel_connections where id = :id and deleted_at is null and credentials is not null",
-                Map.of("id", id), (rs, i) -> rs.getBytes(1));
-        if (sealed.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(json.readTree(cipher.decrypt(sealed.get(0), id.toString())));
-        } catch (IOException e) {
-            throw new IllegalStateException("stored credentials of connection " + id + " are not JSON");
+        return sql.query("select credentials from channel_connections where id = :id and deleted_at is null and credentials is not null",
+                Map.of("id", id), (rs, i) -> open(rs.getBytes(1), id)).stream().findFirst();
+    }
+
+    /** The live connection that holds a listing, with its account and decrypted credentials (null when it has none). */
+    public record ListingHolder(UUID connectionId, String accountId, JsonNode credentials) {
+        @Override
+        public String toString() { // never the credentials
+            return "ListingHolder[" + connectionId + ", " + accountId + "]";
         }
     }
 
     /**
-     * The live connection of the live mapping that holds a listing on a platform, if any (a listing
-     * is held by one live mapping at most: the mappings' unique key).
+     * The live connection of the live mapping that holds a listing on a platform, if any (a listing is held by one
+     * live mapping at most: the mappings' unique key). One query: a channel call makes it on every push.
      */
-    public Optional<UUID> connectionOfListing(String platform, String listingId) {
+    public Optional<ListingHolder> holderOfListing(String platform, String listingId) {
         return sql.query("""
-                select m.connection_id from channel_mappings m join channel_connections c on c.id = m.connection_id
+                select c.id, c.account_id, c.credentials from channel_mappings m join channel_connections c on c.id = m.connection_id
                  where m.platform = :platform and m.listing_id = :listing and m.deleted_at is null and c.deleted_at is null
                  limit 1""",
-                new MapSqlParameterSource("platform", platform).addValue("listing", listingId),
-                (rs, i) -> rs.getObject(1, UUID.class)).stream().findFirst();
+                new MapSqlParameterSource("platform", platform).addValue("listing", listingId), (rs, i) -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    byte[] sealed = rs.getBytes("credentials");
+                    return new ListingHolder(id, rs.getString("account_id"), sealed == null ? null : open(sealed, id));
+                }).stream().findFirst();
+    }
+
+    private JsonNode open(byte[] sealed, UUID id) {
+        try {
+            return json.readTree(cipher.decrypt(sealed, id.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException("stored credentials of connection " + id + " are not JSON");
+        }
     }
 
     private byte[] bytes(ConnectionRequest.Credentials credentials) {

@@ -46,7 +46,11 @@ public class AirbnbApi {
      * @throws ChannelCallException (401, not transient) when the connection has no live token: a retry cannot help
      */
     String tokenOf(UUID connectionId) throws ChannelCallException {
-        JsonNode token = connections.credentials(connectionId).map(c -> c.path("oauth_token")).orElse(null);
+        return token(connectionId, connections.credentials(connectionId).orElse(null));
+    }
+
+    private static String token(UUID connectionId, JsonNode credentials) throws ChannelCallException {
+        JsonNode token = credentials == null ? null : credentials.path("oauth_token");
         if (token == null || !token.isTextual() || token.asText().isBlank()) {
             throw new ChannelCallException(AirbnbConnector.PLATFORM, 401, "channel connection " + connectionId
                     + " has no host OAuth token (deleted, or made without credentials)", null);
@@ -68,11 +72,10 @@ public class AirbnbApi {
      * @throws ChannelCallException (401, not transient) when the listing's mapping names no live connection with a token
      */
     Host hostOfListing(String listingId) throws ChannelCallException {
-        UUID connection = connections.connectionOfListing(AirbnbConnector.PLATFORM, listingId).orElseThrow(() -> new ChannelCallException(AirbnbConnector.PLATFORM, 401,
+        ChannelConnections.ListingHolder holder = connections.holderOfListing(AirbnbConnector.PLATFORM, listingId).orElseThrow(() -> new ChannelCallException(AirbnbConnector.PLATFORM, 401,
                 "listing " + listingId + " has no live mapping with a channel connection, so no host OAuth token to call with;"
                         + " give its mapping a connection_id", null));
-        String host = connections.findLive(connection).map(c -> c.accountId()).orElse(null);
-        return new Host(host, tokenOf(connection));
+        return new Host(holder.accountId(), token(holder.connectionId(), holder.credentials()));
     }
 
     String tokenForListing(String listingId) throws ChannelCallException {
