@@ -6,7 +6,7 @@
 #  1. modes: SEDA on 1 instance, RabbitMQ (profile cluster) on 1 and on 2 instances: intake req/s for
 #     BENCH_SECONDS (wrk, 64 connections in all, split over the instances), then processing: events applied per
 #     second from the first 202 until every stored row is processed (the drain after the load included);
-#  2. history: /actuator/prometheus scrape time (median of 20) and intake req/s (unmapped listings) on an empty database
+#  2. history: /actuator/prometheus scrape time (median of 40, after 20 to warm up) and intake req/s (unmapped listings) on an empty database
 #     and on one seeded with BENCH_HISTORY_ROWS (10,000,000) finished webhook_log rows, three rounds each, medians.
 # Prints core count and load; every figure is from this run. Environment: BENCH_SECONDS (20), BENCH_HISTORY_ROWS,
 # BENCH_CLUSTER_PHASES (modes history), CS_JAR (another build's jar), PGHOST, PGPORT, PGUSER; BENCH_KEEP_DB=1 keeps the databases (cs_cluster, cs_history_*) at the end.
@@ -91,9 +91,10 @@ mode() { # mode PROFILE INSTANCES
   stop "${pids[@]}"
 }
 
-scrape() { # median ms of 20 scrapes
+scrape() { # median ms of 40 scrapes, after 20 unmeasured ones (the first scrapes of a fresh service run cold code)
   local url=$1
-  for _ in $(seq 1 20); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done \
+  for _ in $(seq 1 20); do curl -s -o /dev/null -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done
+  for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done \
     | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] * 1000}'
 }
 
