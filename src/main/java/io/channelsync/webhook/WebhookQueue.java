@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands committed {@code queued} webhook_log rows to the webhook queue ({@code channel-sync.queues.webhook-events}:
@@ -29,8 +30,13 @@ public class WebhookQueue {
 
     private final ProducerTemplate camel;
     private final WebhookLog webhookLog;
-    /** Whether the last offer was refused: a burst is logged once when it starts and once when it ends. */
+    /**
+     * A burst is under way: the queue refused a row and the refill has not yet found every released row queued again.
+     * It is logged once when it starts and once when it ends ({@link #caughtUp}), however often the queue fills and
+     * frees up in between (under a sustained burst it does so many times a second).
+     */
     private final AtomicBoolean full = new AtomicBoolean();
+    private final AtomicLong refusals = new AtomicLong();
     /** Rows were released since the last refill found none left: {@link WebhookRecovery#refill} has work. */
     private final AtomicBoolean backlog = new AtomicBoolean();
     private volatile Endpoint endpoint;
@@ -68,6 +74,14 @@ public class WebhookQueue {
         backlog.set(false);
     }
 
+    /** The refill found no released row left: every delivery refused during the burst is queued again. */
+    public void caughtUp() {
+        if (full.compareAndSet(true, false)) {
+            log.info("Webhook queue caught up: every delivery it refused during the burst ({} refusals) is queued again",
+                    refusals.getAndSet(0));
+        }
+    }
+
     /** The refill stopped at the room it had: there may be more. */
     public void backlogged(boolean more) {
         if (more) {
@@ -93,14 +107,13 @@ public class WebhookQueue {
     private boolean offer(long id) {
         try {
             camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, Long.toString(id), LOG_ID, id); // text: any transport carries it
-            if (full.compareAndSet(true, false)) {
-                log.info("Webhook queue accepts work again (webhook {})", id);
-            }
             return true;
         } catch (RuntimeException e) {
+            refusals.incrementAndGet();
             if (full.compareAndSet(false, true)) {
-                log.warn("Webhook queue refused webhook {} ({}): it and the deliveries after it are released as received with no "
-                        + "owner, and enqueued again as room frees up; see the queues component of /actuator/health", id, e.getMessage());
+                log.warn("Webhook queue refused webhook {} ({}): it and the deliveries refused after it until the backlog is "
+                        + "caught up are released as received with no owner, and enqueued again as room frees up (logged once "
+                        + "per burst); see the queues component of /actuator/health", id, e.getMessage());
             }
             return false;
         }

@@ -74,7 +74,11 @@ public class WebhookRecovery {
             List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), wanted);
             int accepted = claimed.isEmpty() ? 0 : queue.offer(claimed); // what it refuses is released at once
             enqueued += accepted;
-            if (claimed.size() < wanted || accepted < claimed.size()) {
+            if (accepted < claimed.size()) {
+                return enqueued;
+            }
+            if (claimed.size() < wanted) {
+                queue.caughtUp(); // no released row left
                 return enqueued;
             }
         }

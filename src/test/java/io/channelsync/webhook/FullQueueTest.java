@@ -5,6 +5,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.http.HttpResponse;
@@ -28,6 +31,9 @@ class FullQueueTest extends SyncTestSupport {
 
     @Autowired
     WebhookRecovery recovery;
+
+    @Autowired
+    WebhookQueue queue;
 
     /** Fills a stopped route's queue with messages that name no row, leaving {@code room} places. */
     private BlockingQueue<Exchange> fill(String routeId, String header, int room) {
@@ -103,14 +109,49 @@ class FullQueueTest extends SyncTestSupport {
                 "select status from webhook_log where id in (?, ?, ?)", String.class, rows.toArray())).containsOnly("processed"));
     }
 
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aBurstIsLoggedOnceWhenItStartsAndOnceWhenItIsCaughtUpHoweverOftenTheQueueFillsAgain(CapturedOutput output) throws Exception {
+        Fixture hotel = bookingFixture();
+        camel.getRouteController().stopRoute("webhook-recovery");
+        camel.getRouteController().stopRoute("webhook-processing");
+        BlockingQueue<Exchange> waiting = fill("webhook-processing", WebhookQueue.LOG_ID, 0);
+        List<Long> rows = new ArrayList<>();
+        try {
+            // a sustained burst: the queue is full, a consumer frees one place, the next delivery takes it, and so on
+            for (int i = 0; i < 3; i++) {
+                long refused = delivery(hotel, "queued");
+                assertThat(queue.offer(List.of(refused))).isZero();
+                waiting.poll();
+                long accepted = delivery(hotel, "queued");
+                assertThat(queue.offer(List.of(accepted))).isOne();
+                rows.add(refused);
+                rows.add(accepted);
+            }
+        } finally {
+            removeFillers(waiting, WebhookQueue.LOG_ID);
+            camel.getRouteController().startRoute("webhook-processing");
+            camel.getRouteController().startRoute("webhook-recovery");
+        }
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "select status from webhook_log where id in (?, ?, ?, ?, ?, ?)", String.class, rows.toArray())).containsOnly("processed"));
+        await().atMost(Duration.ofSeconds(8)).until(() -> output.getOut().contains("Webhook queue caught up"));
+        assertThat(output.getOut().split("Webhook queue refused webhook", -1)).as("one WARN for the burst, not one per refusal").hasSize(2);
+        assertThat(output.getOut().split("Webhook queue caught up", -1)).hasSize(2);
+    }
+
     private long unownedReceived(Fixture f) {
+        return delivery(f, "received");
+    }
+
+    private long delivery(Fixture f, String status) {
         String code = Long.toString(8_000_000_000L + System.nanoTime() % 1_000_000_000L);
         String body = """
                 {"type": "reservation", "hotel_id": "%s", "reservation": {"reservation_id": "%s", "room_id": "%s",
                  "checkin": "2027-06-10", "checkout": "2027-06-12", "guests": 2, "status": "new"}}""".formatted(f.listing(), code, f.room());
         return jdbc.queryForObject("""
                 insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, signature_valid, status)
-                values ('booking_com', ?, 'reservation', now(), convert_to(?, 'UTF8'), cast(? as jsonb), true, 'received')
-                returning id""", Long.class, "evt-" + UUID.randomUUID(), body, body);
+                values ('booking_com', ?, 'reservation', now(), convert_to(?, 'UTF8'), cast(? as jsonb), true, ?)
+                returning id""", Long.class, "evt-" + UUID.randomUUID(), body, body, status);
     }
 }
