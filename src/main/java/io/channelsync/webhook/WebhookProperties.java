@@ -73,7 +73,7 @@ public record WebhookProperties(@DefaultValue("300s") Duration tolerance,
      * @param intervalMs    how often the sweep runs (at most the heartbeat interval: takeover within two heartbeats)
      * @param startDelayMs  when the first sweep runs after start-up
      * @param batchSize     rows claimed per statement; a sweep claims batches until none is left or the queue is full
-     * @param refillIntervalMs once this instance's queue refused rows, how often the same claim runs as room frees up
+     * @param refillIntervalMs once this instance's queue refused rows, how often the released rows are claimed as room frees up
      *                      ({@link WebhookRecovery#refill})
      */
     public record Recovery(@DefaultValue("10s") Duration receivedGrace, @DefaultValue("5m") Duration queuedLease,

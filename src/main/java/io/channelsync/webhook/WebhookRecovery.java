@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Nothing acknowledged is lost: at start-up and then every {@code channel-sync.webhooks.recovery.interval-ms}
@@ -19,7 +20,7 @@ import java.util.List;
  * ({@link UnmappedEvents#releaseAll}): a release lost with a crash right after a mapping's commit is caught up here.
  * <p>
  * The backlog of a burst drains at the speed of processing, not one sweep per interval: once this instance's
- * queue refused rows, {@link #refill} (route {@code webhook-backlog}) runs the same claim as room frees up.
+ * queue refused rows, {@link #refill} (route {@code webhook-backlog}) claims the released rows as room frees up.
  */
 @Component("webhookRecovery")
 public class WebhookRecovery {
@@ -40,7 +41,8 @@ public class WebhookRecovery {
     /** @return how many rows were enqueued again (parked events whose listing is mapped by now are released first) */
     public int recover() {
         unmapped.releaseAll();
-        int enqueued = claimAndEnqueue(Integer.MAX_VALUE);
+        int enqueued = claimAndEnqueue(Integer.MAX_VALUE,
+                wanted -> webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), wanted));
         if (enqueued > 0) {
             log.warn("Recovered {} webhook event(s) left unprocessed (released by a full queue, or of a dead instance)", enqueued);
         }
@@ -63,15 +65,15 @@ public class WebhookRecovery {
             return 0;
         }
         queue.drained(); // before the claim: a row refused while it runs sets it again
-        return claimAndEnqueue(room);
+        return claimAndEnqueue(room, webhookLog::claimReleased); // released rows only: the sweep looks for the rest
     }
 
     /** Claims batch after batch, at most {@code limit} rows, until a batch is short or the queue refuses a row. */
-    private int claimAndEnqueue(int limit) {
+    private int claimAndEnqueue(int limit, IntFunction<List<Long>> claim) {
         int enqueued = 0;
         while (enqueued < limit) {
             int wanted = Math.min(config.batchSize(), limit - enqueued);
-            List<Long> claimed = webhookLog.claimForRecovery(config.receivedGrace(), config.queuedLease(), wanted);
+            List<Long> claimed = claim.apply(wanted);
             int accepted = claimed.isEmpty() ? 0 : queue.offer(claimed); // what it refuses is released at once
             enqueued += accepted;
             if (accepted < claimed.size()) {
