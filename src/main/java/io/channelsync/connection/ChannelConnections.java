@@ -90,12 +90,6 @@ public class ChannelConnections {
                 new MapSqlParameterSource("id", id).addValue("agency", agencyId), ROW).stream().findFirst();
     }
 
-    /** A live connection by id, for the channel that calls with it (no caller: background work). */
-    public Optional<ChannelConnection> findLive(UUID id) {
-        return sql.query("select " + COLUMNS + " from channel_connections c where c.id = :id and c.deleted_at is null",
-                Map.of("id", id), ROW).stream().findFirst();
-    }
-
     /** A page of the caller's connections, oldest first; filters optional (null). */
     public List<ChannelConnection> list(Caller caller, String platform, UUID agencyId, boolean includeDeleted, int limit, int offset) {
         return sql.query("select " + COLUMNS + """

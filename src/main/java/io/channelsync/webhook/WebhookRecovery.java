@@ -50,9 +50,9 @@ public class WebhookRecovery {
     }
 
     /**
-     * The sweep's claim, early: when this instance's queue refused rows (they were released), claims as many as
-     * the queue has room for, every {@code channel-sync.webhooks.recovery.refill-interval-ms}. Does nothing, and
-     * runs no query, unless the queue refused a row.
+     * When this instance's queue refused rows (they were released), claims as many released rows as the queue has
+     * room for ({@link WebhookLog#claimReleased}), every {@code channel-sync.webhooks.recovery.refill-interval-ms}.
+     * Does nothing, and runs no query, unless the queue refused a row.
      *
      * @return how many rows were enqueued
      */
