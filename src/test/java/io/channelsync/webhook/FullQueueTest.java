@@ -50,6 +50,28 @@ class FullQueueTest extends SyncTestSupport {
         queue.removeIf(e -> Long.valueOf(-1L).equals(e.getIn().getHeader(header, Long.class)));
     }
 
+    interface WithQueue {
+        void run(BlockingQueue<Exchange> queue) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with the webhook consumers and the periodic sweep stopped (only the test's own sweep runs: the
+     * periodic one would race it for the same rows) and the webhook queue filled to leave {@code room} places; then
+     * removes the fillers and starts both again.
+     */
+    private void withWebhookQueueFull(int room, WithQueue body) throws Exception {
+        camel.getRouteController().stopRoute("webhook-recovery");
+        camel.getRouteController().stopRoute("webhook-processing");
+        BlockingQueue<Exchange> queue = fill("webhook-processing", WebhookQueue.LOG_ID, room);
+        try {
+            body.run(queue);
+        } finally {
+            removeFillers(queue, WebhookQueue.LOG_ID);
+            camel.getRouteController().startRoute("webhook-processing");
+            camel.getRouteController().startRoute("webhook-recovery");
+        }
+    }
+
     @Test
     void requeueWithAFullSyncQueueAnswers202AndTheJobRunsOnceThereIsRoom() throws Exception {
         Fixture f = airbnbFixture();
@@ -80,44 +102,56 @@ class FullQueueTest extends SyncTestSupport {
     @Test
     void aRecoverySweepThatFindsTheQueueFullLeavesTheRestClaimableAtOnce() throws Exception {
         Fixture hotel = bookingFixture();
-        // only this test's sweep runs until the assertions: the periodic one would race it for the same rows
-        camel.getRouteController().stopRoute("webhook-recovery");
-        camel.getRouteController().stopRoute("webhook-processing");
-        BlockingQueue<Exchange> queue = fill("webhook-processing", WebhookQueue.LOG_ID, 1);
         List<Long> rows = new ArrayList<>();
-        try {
+        withWebhookQueueFull(1, full -> {
             // three acknowledged deliveries nobody holds (released by an earlier full queue)
             for (int i = 0; i < 3; i++) {
                 rows.add(unownedReceived(hotel));
             }
             recovery.recover();
 
-            List<Long> inQueue = queue.stream().map(e -> e.getIn().getHeader(WebhookQueue.LOG_ID, Long.class)).filter(rows::contains).toList();
+            List<Long> inQueue = full.stream().map(e -> e.getIn().getHeader(WebhookQueue.LOG_ID, Long.class)).filter(rows::contains).toList();
             List<Long> queued = jdbc.queryForList("select id from webhook_log where id in (?, ?, ?) and status = 'queued'", Long.class, rows.toArray());
             List<Long> waiting = jdbc.queryForList("select id from webhook_log where id in (?, ?, ?) and status = 'received' and owner is null",
                     Long.class, rows.toArray());
             // a row is queued only if it is really in the queue; the others wait with no owner, not behind a lease
             assertThat(queued).containsExactlyInAnyOrderElementsOf(inQueue);
             assertThat(waiting).hasSize(3 - inQueue.size()).isNotEmpty();
-        } finally {
-            removeFillers(queue, WebhookQueue.LOG_ID);
-            camel.getRouteController().startRoute("webhook-processing");
-            camel.getRouteController().startRoute("webhook-recovery");
-        }
+        });
         // the next sweeps take the rest: all are processed in seconds, far inside the 20 s queued-lease of the test profile
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(jdbc.queryForList(
                 "select status from webhook_log where id in (?, ?, ?)", String.class, rows.toArray())).containsOnly("processed"));
     }
 
     @Test
+    void theRefillAloneQueuesWhatTheFullQueueReleasedAsRoomFreesUp() throws Exception {
+        Fixture hotel = bookingFixture();
+        long released = delivery(hotel, "queued");
+        camel.getRouteController().stopRoute("webhook-recovery"); // no sweep until the end: only the refill (webhook-backlog) claims
+        try {
+            camel.getRouteController().stopRoute("webhook-processing");
+            BlockingQueue<Exchange> full = fill("webhook-processing", WebhookQueue.LOG_ID, 0);
+            try {
+                assertThat(queue.offer(List.of(released))).isZero();
+                assertThat(jdbc.queryForObject("select status = 'received' and owner is null from webhook_log where id = ?",
+                        Boolean.class, released)).as("released").isTrue();
+            } finally {
+                removeFillers(full, WebhookQueue.LOG_ID);
+                camel.getRouteController().startRoute("webhook-processing");
+            }
+            await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                    "select status from webhook_log where id = ?", String.class, released)).isEqualTo("processed"));
+        } finally {
+            camel.getRouteController().startRoute("webhook-recovery");
+        }
+    }
+
+    @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aBurstIsLoggedOnceWhenItStartsAndOnceWhenItIsCaughtUpHoweverOftenTheQueueFillsAgain(CapturedOutput output) throws Exception {
         Fixture hotel = bookingFixture();
-        camel.getRouteController().stopRoute("webhook-recovery");
-        camel.getRouteController().stopRoute("webhook-processing");
-        BlockingQueue<Exchange> waiting = fill("webhook-processing", WebhookQueue.LOG_ID, 0);
         List<Long> rows = new ArrayList<>();
-        try {
+        withWebhookQueueFull(0, waiting -> {
             // a sustained burst: the queue is full, a consumer frees one place, the next delivery takes it, and so on
             for (int i = 0; i < 3; i++) {
                 long refused = delivery(hotel, "queued");
@@ -128,11 +162,7 @@ class FullQueueTest extends SyncTestSupport {
                 rows.add(refused);
                 rows.add(accepted);
             }
-        } finally {
-            removeFillers(waiting, WebhookQueue.LOG_ID);
-            camel.getRouteController().startRoute("webhook-processing");
-            camel.getRouteController().startRoute("webhook-recovery");
-        }
+        });
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(jdbc.queryForList(
                 "select status from webhook_log where id in (?, ?, ?, ?, ?, ?)", String.class, rows.toArray())).containsOnly("processed"));
         await().atMost(Duration.ofSeconds(8)).until(() -> output.getOut().contains("Webhook queue caught up"));
