@@ -196,9 +196,9 @@ public class WebhookLog {
      * recovery sweep of any instance takes them.
      */
     public void release(List<Long> ids) {
-        if (!ids.isEmpty()) {
-            sql.update("update webhook_log set status = 'received', owner = null, updated_at = now() where id in (:ids) and (status = 'queued') is true",
-                    Map.of("ids", ids));
+        if (!ids.isEmpty()) { // one array, not "in (:ids)": a list expands to one statement text (and plan) per length
+            sql.update("update webhook_log set status = 'received', owner = null, updated_at = now() where id = any(:ids) and (status = 'queued') is true",
+                    Map.of("ids", new SqlArrayValue("int8", ids.toArray())));
         }
     }
 
