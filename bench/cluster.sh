@@ -91,11 +91,20 @@ mode() { # mode PROFILE INSTANCES
   stop "${pids[@]}"
 }
 
-scrape() { # median ms of 40 scrapes, after 20 unmeasured ones (the first scrapes of a fresh service run cold code)
-  local url=$1
-  for _ in $(seq 1 20); do curl -s -o /dev/null -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done
-  for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done \
-    | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] * 1000}'
+scrape_pair() { # scrape_pair URL_A URL_B -> "ms_a ms_b": median of 200 scrapes of each, taken in turns (A, B, A, ...)
+  # while both services are up and idle, so a machine that drifts weighs on both alike (scraped one after the other,
+  # the same build differed by 20% between rounds); after 250 unmeasured scrapes each: a fresh service's scrape path
+  # is still being compiled for its first ~250 scrapes (the median of each 50 fell from 14 to 7 ms, on either database)
+  local a=$1 b=$2
+  for _ in $(seq 1 250); do for url in "$a" "$b"; do curl -s -o /dev/null -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus"; done; done
+  for _ in $(seq 1 200); do
+    for url in "$a" "$b"; do echo "$url $(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $OPERATOR_KEY" "$url/actuator/prometheus")"; done
+  done | python3 -c "
+import statistics, sys
+t = {}
+for line in sys.stdin:
+    url, s = line.split(); t.setdefault(url, []).append(float(s) * 1000)
+print(' '.join(f'{statistics.median(t[u]):.1f}' for u in ('$a', '$b')))"
 }
 
 # history: empty vs HISTORY finished rows, three rounds, the order alternating (empty first, then 10 M first, then
@@ -125,48 +134,80 @@ copy_db() { # copy_db FROM TO: TO afresh as a copy of FROM (file copy, PostgreSQ
   local strategy=""; [ "$(psql -tA -d postgres -c "show server_version_num")" -lt 150000 ] || strategy="strategy file_copy"
   psql -q -d postgres -c "drop database if exists $2" -c "create database $2 template $1 $strategy" >/dev/null
 }
-history_run() { # history_run ROWS -> "scrape_ms req/s", a fresh service on the database history_db ROWS made
+# The reference measured on the same database in the same round: the intake's own statement (a group of 10 rows,
+# as WebhookLog.insert writes them) from pgbench, 16 clients, with no service running. It tells whether the database
+# side of the intake pays for the history; the service's req/s swing +-20% between runs of the same build.
+cat >"$OUT/intake-insert.sql" <<'SQL'
+\set r random(1, 2000000000)
+insert into webhook_log (platform, event_id, event_type, event_time, headers, raw_body, payload, signature_valid, status, owner)
+select 'airbnb', 'pgbench-' || :client_id || '-' || :r || '-' || g, 'reservation_acceptance_confirmation', now(), '{}',
+       '{"action":"reservation_acceptance_confirmation","reservation":{"confirmation_code":"HM12345678"}}',
+       '{"action":"reservation_acceptance_confirmation"}', true, 'queued', null
+from generate_series(1, 10) g
+on conflict (platform, event_id) where status not in ('rejected', 'duplicate') do nothing
+returning id;
+SQL
+pgbench_rows() { # rows/s of the intake's insert on $DB
+  pgbench -n -c 16 -j 2 -T "$D" -f "$OUT/intake-insert.sql" "$DB" 2>&1 | awk '/^tps/ {printf "%.0f", $3 * 10}'
+}
+history_up() { # history_up ROWS: a fresh service on the database history_db ROWS made, warmed by a wrk run and its drain
   DB=cs_history_$1
-  local port; port=$(free_port); start default "$port" "history-$1"; local pid=$STARTED url=http://127.0.0.1:$port
-  wrk_on "warm-history-$1" 64 "$url" >/dev/null; drain >/dev/null
-  local s i
-  s=$(scrape "$url")
+  local port; port=$(free_port); start default "$port" "history-$1"; PID[$1]=$STARTED; URL[$1]=http://127.0.0.1:$port
+  wrk_on "warm-history-$1" 64 "${URL[$1]}" >/dev/null; drain >/dev/null
+}
+history_intake() { # history_intake ROWS -> req/s of the measured wrk run on that service (the other one idle)
+  DB=cs_history_$1
   # where the database's work goes: WAL (full-page images after a checkpoint are the cost of touching many pages) and
-  # index blocks read from outside shared_buffers, per index of webhook_log
+  # index blocks read from outside shared_buffers, per index of webhook_log (the count(*) below reads one whole index
+  # at 10 M rows: the bench's own reads, outside the wrk run)
   q "select pg_stat_reset()" >/dev/null; local w0 n0; w0=$(q "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal"); n0=$(q "select count(*) from webhook_log")
-  i=$(wrk_on "history-$1" 64 "$url")
+  local i; i=$(wrk_on "history-$1" 64 "${URL[$1]}")
   local w1 stored; w1=$(q "select wal_records || ' ' || wal_fpi || ' ' || wal_bytes from pg_stat_wal"); stored=$(( $(q "select count(*) from webhook_log") - n0 ))
   echo "[history] $1 seeded: during the measured run, per row stored: $(python3 -c "a='$w0'.split(); b='$w1'.split(); n=max(1,$stored); print(f'WAL records {(int(b[0])-int(a[0]))/n:.1f}, full-page images {(int(b[1])-int(a[1]))/n:.2f}, WAL bytes {(int(b[2])-int(a[2]))/n:.0f}')"); index blocks read (not in shared_buffers): $(q "select string_agg(indexrelname || ' ' || idx_blks_read, ', ' order by idx_blks_read desc) from pg_statio_user_indexes where relname = 'webhook_log'")" >&2
   echo "[history] $1 seeded: during the measured run, webhook_log autovacuums $(q "select autovacuum_count || ', autoanalyzes ' || autoanalyze_count || ', dead row versions at its end ' || n_dead_tup from pg_stat_user_tables where relname = 'webhook_log'") (its settings: $(q "select coalesce(array_to_string(reloptions, ' '), 'defaults') from pg_class where relname = 'webhook_log'"))" >&2
   drain >/dev/null
-  echo "[history] $(q "select count(*) from webhook_log") webhook_log rows: scrape median ${s} ms, intake ${i} req/s" >&2
-  echo "[history] the scrape's plans: $(for st in "select platform, status, count(*) from webhook_log where status in ('received', 'queued', 'unmapped') group by platform, status" "select status, count(*) from sync_logs where status not in ('succeeded', 'failed', 'deadlettered') group by status"; do q "explain $st" | grep -o 'Index[A-Za-z ]* using [a-z_]*' | head -1; done | paste -sd';')" >&2
-  stop "$pid"
-  echo "$s $i"
+  echo "[history] $1 seeded: $(q "select count(*) from webhook_log") webhook_log rows, intake ${i} req/s; the scrape's plans: $(for st in "select platform, status, count(*) from webhook_log where status in ('received', 'queued', 'unmapped') group by platform, status" "select status, count(*) from sync_logs where status not in ('succeeded', 'failed', 'deadlettered') group by status"; do q "explain $st" | grep -o 'Index[A-Za-z ]* using [a-z_]*' | head -1; done | paste -sd';')" >&2
+  echo "$i"
+}
+history_pgbench() { # history_pgbench ROWS -> rows/s of the intake's insert on that database, no service running
+  DB=cs_history_$1
+  local p; p=$(pgbench_rows)
+  echo "[history] $1 seeded: pgbench, the intake's insert (10 rows a statement, 16 clients): $p rows/s" >&2
+  echo "$p"
 }
 
 history() {
-  local empty=() full=() order rows r
+  local empty=() full=() order rows es fs
   history_db cs_history_seed "$HISTORY"
   for round in 1 2 3; do
     history_db cs_history_0 0
     copy_db cs_history_seed "cs_history_$HISTORY"
     if [ "$round" = 2 ]; then order="$HISTORY 0"; else order="0 $HISTORY"; fi
-    for rows in $order; do
-      r=$(history_run "$rows")
-      if [ "$rows" = 0 ]; then empty+=("$r"); else full+=("$r"); fi
-    done
-    echo "[history] round $round: empty ${empty[-1]% *} ms / ${empty[-1]#* } req/s, $HISTORY rows ${full[-1]% *} ms / ${full[-1]#* } req/s: scrape $(python3 -c "print(round(${full[-1]% *} / ${empty[-1]% *}, 2))")x, intake $(python3 -c "print(round(${full[-1]#* } / ${empty[-1]#* }, 2))")x"
+    declare -A PID URL INTAKE PGBENCH
+    for rows in $order; do history_up "$rows"; done
+    read -r es fs <<<"$(scrape_pair "${URL[0]}" "${URL[$HISTORY]}")"
+    echo "[history] round $round: scrapes in turns, median: empty $es ms, $HISTORY rows $fs ms" >&2
+    for rows in $order; do INTAKE[$rows]=$(history_intake "$rows"); done
+    stop "${PID[0]}" "${PID[$HISTORY]}"
+    for rows in $order; do PGBENCH[$rows]=$(history_pgbench "$rows"); done
+    empty+=("$es ${INTAKE[0]} ${PGBENCH[0]}"); full+=("$fs ${INTAKE[$HISTORY]} ${PGBENCH[$HISTORY]}")
+    python3 - "$round" "$HISTORY" "${empty[-1]}" "${full[-1]}" <<'PY'
+import sys
+rnd, rows, (es, ei, ep), (fs, fi, fp) = sys.argv[1], sys.argv[2], (float(x) for x in sys.argv[3].split()), (float(x) for x in sys.argv[4].split())
+print(f"[history] round {rnd}: empty {es} ms / {ei:.0f} req/s / pgbench {ep:.0f} rows/s, {rows} rows {fs} ms / {fi:.0f} req/s / pgbench {fp:.0f} rows/s: "
+      f"scrape {fs / es:.2f}x, intake {fi / ei:.2f}x, pgbench {fp / ep:.2f}x")
+PY
   done
   python3 - "$HISTORY" "${empty[@]}" -- "${full[@]}" <<'PY'
 import statistics, sys
 rows, rest = sys.argv[1], sys.argv[2:]
 cut = rest.index('--')
 def medians(runs):
-    return statistics.median(float(r.split()[0]) for r in runs), statistics.median(float(r.split()[1]) for r in runs)
-(es, ei), (fs, fi) = medians(rest[:cut]), medians(rest[cut + 1:])
-print(f"[history] medians of 3: empty scrape {es:.1f} ms, intake {ei:.0f} req/s; {rows} rows scrape {fs:.1f} ms, intake {fi:.0f} req/s; "
-      f"with {rows} rows vs empty: scrape {fs / es:.2f}x, intake {fi / ei:.2f}x (goal: both within 10%)")
+    return [statistics.median(float(r.split()[k]) for r in runs) for k in range(3)]
+(es, ei, ep), (fs, fi, fp) = medians(rest[:cut]), medians(rest[cut + 1:])
+print(f"[history] medians of 3: empty scrape {es:.1f} ms, intake {ei:.0f} req/s, pgbench {ep:.0f} rows/s; "
+      f"{rows} rows scrape {fs:.1f} ms, intake {fi:.0f} req/s, pgbench {fp:.0f} rows/s; with {rows} rows vs empty: "
+      f"scrape {fs / es:.2f}x, intake {fi / ei:.2f}x (goal: both within 10%), pgbench {fp / ep:.2f}x (the database's side)")
 PY
 }
 
