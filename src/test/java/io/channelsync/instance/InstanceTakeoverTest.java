@@ -72,14 +72,19 @@ class InstanceTakeoverTest extends SyncTestSupport {
 
     /** A Booking.com notification carrying its reservation, acknowledged (202) and queued in the owner's memory. */
     private long queuedWebhook(UUID owner, Fixture f) {
+        return webhook(owner, f, "queued", "0 seconds");
+    }
+
+    /** The same notification as its owner left it: {@code status} (received or queued), last changed {@code age} ago. */
+    private long webhook(UUID owner, Fixture f, String status, String age) {
         String code = Long.toString(6_000_000_000L + System.nanoTime() % 1_000_000_000L);
         String body = """
                 {"type": "reservation", "hotel_id": "%s", "reservation": {"reservation_id": "%s", "room_id": "%s",
                  "checkin": "2027-04-10", "checkout": "2027-04-12", "guests": 2, "status": "new"}}""".formatted(f.listing(), code, f.room());
         return jdbc.queryForObject("""
-                insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, signature_valid, status, owner)
-                values ('booking_com', ?, 'reservation', now(), convert_to(?, 'UTF8'), cast(? as jsonb), true, 'queued', ?)
-                returning id""", Long.class, "evt-" + UUID.randomUUID(), body, body, owner);
+                insert into webhook_log (platform, event_id, event_type, event_time, raw_body, payload, signature_valid, status, owner, updated_at)
+                values ('booking_com', ?, 'reservation', now(), convert_to(?, 'UTF8'), cast(? as jsonb), true, ?, ?, now() - cast(? as interval))
+                returning id""", Long.class, "evt-" + UUID.randomUUID(), body, body, status, owner, age);
     }
 
     /** A job as its owner's worker leaves it: claimed {@code token} times, its attempts written. */
@@ -150,6 +155,41 @@ class InstanceTakeoverTest extends SyncTestSupport {
         beat(live);
         assertThat(row("webhook_log", liveWebhook)).isEqualTo(liveWebhookBefore);
         assertThat(List.of(row("sync_logs", liveRunning), row("sync_logs", liveRetrying), row("sync_logs", livePending))).isEqualTo(liveJobsBefore);
+    }
+
+    @Test
+    void theSweepTakesEveryWebhookRowNoLiveInstanceHoldsAndLeavesTheRest() {
+        Fixture hotel = bookingFixture();
+        UUID live = liveInstance();
+        UUID crashed = crashedInstance();
+        UUID forgotten = UUID.randomUUID(); // an owner no longer in instances (forgotten after a silent week)
+        Map<String, Long> taken = Map.of(
+                "released by a full queue", webhook(null, hotel, "received", "0 seconds"),
+                "of a crashed instance", webhook(crashed, hotel, "queued", "0 seconds"),
+                "of an instance forgotten since", webhook(forgotten, hotel, "queued", "0 seconds"),
+                "a live instance's hand-over that failed (received past the grace)", webhook(live, hotel, "received", "20 seconds"),
+                "queued with no owner past the lease (a rolling upgrade's)", webhook(null, hotel, "queued", "6 minutes"),
+                "this instance's own, untouched for a lease (its exchange was lost)", webhook(instances.id(), hotel, "queued", "6 minutes"));
+        Map<String, Long> left = Map.of(
+                "a live instance's fresh hand-over", webhook(live, hotel, "received", "0 seconds"),
+                "a live instance's queue, however old", webhook(live, hotel, "queued", "6 minutes"),
+                "queued with no owner inside the lease", webhook(null, hotel, "queued", "0 seconds"));
+        Map<String, Map<String, Object>> leftBefore = new java.util.HashMap<>();
+        left.forEach((what, id) -> leftBefore.put(what, jdbc.queryForMap("select status, owner, updated_at from webhook_log where id = ?", id)));
+
+        // the sweep (every 500 ms here) takes each, and it is processed
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            beat(live);
+            taken.forEach((what, id) -> assertThat(jdbc.queryForObject("select status from webhook_log where id = ?", String.class, id))
+                    .as(what).isEqualTo("processed"));
+        });
+        // ... and has swept again since, leaving the others as they were
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            beat(live);
+            left.forEach((what, id) -> assertThat(jdbc.queryForMap("select status, owner, updated_at from webhook_log where id = ?", id))
+                    .as(what).isEqualTo(leftBefore.get(what)));
+        });
+        jdbc.update("update webhook_log set status = 'failed', error = 'test over' where id = ?", left.get("queued with no owner inside the lease"));
     }
 
     @Test
