@@ -34,8 +34,18 @@ public class Instances {
      * its memory queue even if its heartbeat was late.
      */
     public static final String LIVE = """
-            (owner is not null and (owner = :me or exists (select 1 from instances i where i.id = owner
-                 and i.stopped_at is null and i.heartbeat_at > now() - make_interval(secs => :deadAfterMs / 1000.0))))""";
+            (owner is not null and (owner = :me or exists (select 1 from instances i where i.id = owner and %s)))"""
+            .formatted(Instances.ALIVE);
+
+    /**
+     * SQL array of the ids of the instances that are not live (stopped, or two heartbeats late), this one
+     * excepted, with the parameters of {@link #liveParameters()}: the owners whose rows a sweep looks up by owner.
+     * An instance is forgotten only once it holds no waiting webhook row ({@link #forgetSilentInstances}).
+     */
+    public static final String NOT_LIVE_IDS = """
+            array(select i.id from instances i where i.id <> :me and not (%s))""".formatted(Instances.ALIVE);
+
+    private static final String ALIVE = "i.stopped_at is null and i.heartbeat_at > now() - make_interval(secs => :deadAfterMs / 1000.0)";
 
     private static final Logger log = LoggerFactory.getLogger(Instances.class);
 
@@ -66,8 +76,21 @@ public class Instances {
                 new MapSqlParameterSource("id", id).addValue("host", host).addValue("pid", pid));
         log.info("Instance {} (host {}, pid {}) registered; heartbeat every {}", id, host, pid, properties.heartbeatInterval());
         stopEarlierRunsOnThisHost();
-        // one row per start: forget those silent for a week (work owned by an unknown instance counts as dead)
-        sql.update("delete from instances where heartbeat_at < now() - interval '7 days'", new MapSqlParameterSource());
+        forgetSilentInstances();
+    }
+
+    /**
+     * One row per start: forgets the instances silent for a week, once no waiting webhook row names them (the
+     * recovery sweep finds a dead owner's rows by its id, {@link #NOT_LIVE_IDS}; elsewhere, and for a row whose
+     * owner was deleted by hand once its lease ran out, work of an unknown owner counts as dead).
+     *
+     * @return how many were forgotten
+     */
+    int forgetSilentInstances() {
+        return sql.update("""
+                delete from instances i where i.heartbeat_at < now() - interval '7 days'
+                   and not exists (select 1 from webhook_log w where w.owner = i.id and w.status in ('received', 'queued'))""",
+                new MapSqlParameterSource());
     }
 
     /** Marks stopped the earlier runs on this host whose process is gone; @return their ids */

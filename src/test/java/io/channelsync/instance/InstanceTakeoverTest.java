@@ -162,11 +162,15 @@ class InstanceTakeoverTest extends SyncTestSupport {
         Fixture hotel = bookingFixture();
         UUID live = liveInstance();
         UUID crashed = crashedInstance();
-        UUID forgotten = UUID.randomUUID(); // an owner no longer in instances (forgotten after a silent week)
+        // silent for over a week, still naming a waiting row: not forgotten, so the sweep finds the row by its owner
+        UUID longGone = otherInstance("gone-host", "now() - interval '8 days'");
+        UUID longGoneIdle = otherInstance("gone-host", "now() - interval '8 days'");
+        UUID deletedByHand = UUID.randomUUID(); // an owner no longer in instances at all
         Map<String, Long> taken = Map.of(
                 "released by a full queue", webhook(null, hotel, "received", "0 seconds"),
                 "of a crashed instance", webhook(crashed, hotel, "queued", "0 seconds"),
-                "of an instance forgotten since", webhook(forgotten, hotel, "queued", "0 seconds"),
+                "of an instance silent for a week", webhook(longGone, hotel, "queued", "0 seconds"),
+                "of an owner deleted by hand, past the lease", webhook(deletedByHand, hotel, "queued", "6 minutes"),
                 "a live instance's hand-over that failed (received past the grace)", webhook(live, hotel, "received", "20 seconds"),
                 "queued with no owner past the lease (a rolling upgrade's)", webhook(null, hotel, "queued", "6 minutes"),
                 "this instance's own, untouched for a lease (its exchange was lost)", webhook(instances.id(), hotel, "queued", "6 minutes"));
@@ -176,6 +180,9 @@ class InstanceTakeoverTest extends SyncTestSupport {
                 "queued with no owner inside the lease", webhook(null, hotel, "queued", "0 seconds"));
         Map<String, Map<String, Object>> leftBefore = new java.util.HashMap<>();
         left.forEach((what, id) -> leftBefore.put(what, jdbc.queryForMap("select status, owner, updated_at from webhook_log where id = ?", id)));
+
+        instances.forgetSilentInstances();
+        assertThat(jdbc.queryForList("select id from instances where id in (?, ?)", UUID.class, longGone, longGoneIdle)).containsExactly(longGone);
 
         // the sweep (every 500 ms here) takes each, and it is processed
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
