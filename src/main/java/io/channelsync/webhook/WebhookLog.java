@@ -227,7 +227,7 @@ public class WebhookLog {
                 update webhook_log set status = 'queued', owner = :me, updated_at = now()
                 where id in (select id from webhook_log
                              where id = any(array(
-                                     (select id from webhook_log where status = 'received' and owner is null order by id limit :limit)
+                                     (%3$s)
                                      union all
                                      select id from webhook_log where status in ('received', 'queued') and owner = any(%1$s)
                                      union all
@@ -246,7 +246,7 @@ public class WebhookLog {
                              order by id
                              limit :limit
                              for update skip locked)
-                returning id""".formatted(Instances.NOT_LIVE_IDS, Instances.LIVE), instances.liveParameters()
+                returning id""".formatted(Instances.NOT_LIVE_IDS, Instances.LIVE, OLDEST_RELEASED), instances.liveParameters()
                 .addValue("grace", receivedGrace.toMillis() / 1000.0)
                 .addValue("lease", unownedQueuedLease.toMillis() / 1000.0)
                 .addValue("limit", limit), Long.class);
@@ -261,10 +261,16 @@ public class WebhookLog {
     public List<Long> claimReleased(int limit) {
         return sql.queryForList("""
                 update webhook_log set status = 'queued', owner = :me, updated_at = now()
-                where id in (select id from webhook_log where status = 'received' and owner is null
-                             order by id limit :limit for update skip locked)
-                returning id""", new MapSqlParameterSource("me", instances.id()).addValue("limit", limit), Long.class);
+                where id in (%s for update skip locked)
+                returning id""".formatted(OLDEST_RELEASED), new MapSqlParameterSource("me", instances.id()).addValue("limit", limit), Long.class);
     }
+
+    /**
+     * The oldest {@code :limit} rows a full queue released ({@code received}, no owner): the predicate of their index
+     * (changeset 570), which both claims read.
+     */
+    private static final String OLDEST_RELEASED =
+            "select id from webhook_log where status = 'received' and owner is null order by id limit :limit";
 
     /**
      * Reads a {@code queued} row without locking it, to decide what it means before any transaction
