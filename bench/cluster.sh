@@ -179,11 +179,11 @@ history_pgbench() { # history_pgbench ROWS -> rows/s of the intake's insert on t
 history() {
   local empty=() full=() order rows es fs
   history_db cs_history_seed "$HISTORY"
+  local -A PID URL INTAKE PGBENCH # by rows of history (0 or HISTORY): service pid and URL (history_up), figures
   for round in 1 2 3; do
     history_db cs_history_0 0
     copy_db cs_history_seed "cs_history_$HISTORY"
     if [ "$round" = 2 ]; then order="$HISTORY 0"; else order="0 $HISTORY"; fi
-    declare -A PID URL INTAKE PGBENCH
     for rows in $order; do history_up "$rows"; done
     read -r es fs <<<"$(scrape_pair "${URL[0]}" "${URL[$HISTORY]}")"
     echo "[history] round $round: scrapes in turns, median: empty $es ms, $HISTORY rows $fs ms" >&2
