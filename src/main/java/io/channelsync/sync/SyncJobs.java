@@ -2,6 +2,7 @@ package io.channelsync.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.camel.ResolvedEndpoint;
 import io.channelsync.instance.Instances;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public class SyncJobs {
     private final ObjectMapper json;
     private final RetryProperties retry;
     private final Instances instances;
+    private final ResolvedEndpoint queue;
 
     public SyncJobs(NamedParameterJdbcTemplate sql, ProducerTemplate camel, ObjectMapper json, RetryProperties retry,
                     Instances instances) {
@@ -50,6 +52,7 @@ public class SyncJobs {
         this.json = json;
         this.retry = retry;
         this.instances = instances;
+        this.queue = new ResolvedEndpoint(camel.getCamelContext(), QUEUE);
     }
 
     /**
@@ -94,7 +97,7 @@ public class SyncJobs {
 
     /** Puts a committed job on the sync queue without waiting for it (CAMEL-NOTES 3). */
     public void enqueue(long jobId) {
-        camel.sendBodyAndHeader(QUEUE, Long.toString(jobId), "syncJobId", jobId); // text: any transport carries it
+        camel.sendBodyAndHeader(queue.get(), Long.toString(jobId), "syncJobId", jobId); // text: any transport carries it
     }
 
     /**

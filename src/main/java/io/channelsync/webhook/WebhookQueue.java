@@ -1,6 +1,6 @@
 package io.channelsync.webhook;
 
-import org.apache.camel.Endpoint;
+import io.channelsync.camel.ResolvedEndpoint;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -39,11 +39,12 @@ public class WebhookQueue {
     private final AtomicLong refusals = new AtomicLong();
     /** Rows were released since the last refill found none left: {@link WebhookRecovery#refill} has work. */
     private final AtomicBoolean backlog = new AtomicBoolean();
-    private volatile Endpoint endpoint;
+    private final ResolvedEndpoint endpoint;
 
     public WebhookQueue(ProducerTemplate camel, WebhookLog webhookLog) {
         this.camel = camel;
         this.webhookLog = webhookLog;
+        this.endpoint = new ResolvedEndpoint(camel.getCamelContext(), URI);
     }
 
     /**
@@ -91,22 +92,12 @@ public class WebhookQueue {
 
     /** How many more ids the queue takes now: a broker's queue is not bounded here. */
     public int room() {
-        return endpoint() instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
-    }
-
-    /** Resolved once: looking the URI up normalises it on every send, a cost the profile showed per request. */
-    private Endpoint endpoint() {
-        Endpoint resolved = endpoint;
-        if (resolved == null) {
-            resolved = camel.getCamelContext().getEndpoint(URI);
-            endpoint = resolved;
-        }
-        return resolved;
+        return endpoint.get() instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
     }
 
     private boolean offer(long id) {
         try {
-            camel.sendBodyAndHeader(endpoint(), ExchangePattern.InOnly, Long.toString(id), LOG_ID, id); // text: any transport carries it
+            camel.sendBodyAndHeader(endpoint.get(), ExchangePattern.InOnly, Long.toString(id), LOG_ID, id); // text: any transport carries it
             return true;
         } catch (RuntimeException e) {
             refusals.incrementAndGet();
