@@ -2,6 +2,7 @@ package io.channelsync.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelsync.security.CredentialCipher;
 import io.channelsync.support.IntegrationTest;
 import io.channelsync.support.TestData;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,8 @@ class ChannelConnectionApiTest extends IntegrationTest {
 
     @Autowired
     ChannelConnections connections;
+    @Autowired
+    CredentialCipher cipher;
 
     private static String airbnbBody(String host, String token) {
         return """
@@ -35,6 +38,24 @@ class ChannelConnectionApiTest extends IntegrationTest {
 
     private static String hotel() {
         return TestData.uniqueListingId().substring(0, 8);
+    }
+
+    @Test
+    void credentialsSealedAgainAreReadAgainNotServedFromWhatWasOpenedBefore() throws Exception {
+        var agency = data.agency();
+        String host = TestData.uniqueListingId();
+        var created = api.post(CONNECTIONS, agency.apiKey(), airbnbBody(host, "first-token"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        UUID id = UUID.fromString(JSON.readTree(created.body()).path("id").asText());
+        assertThat(connections.credentials(id).orElseThrow().path("oauth_token").asText()).isEqualTo("first-token");
+
+        // what a re-encryption or an operator's fix writes: other sealed bytes for the same connection
+        jdbc.update("update channel_connections set credentials = ? where id = ?",
+                cipher.encrypt("{\"oauth_token\": \"second-token\"}".getBytes(StandardCharsets.UTF_8), id.toString()), id);
+
+        assertThat(connections.credentials(id).orElseThrow().path("oauth_token").asText()).isEqualTo("second-token");
+        assertThat(api.delete(CONNECTIONS + "/" + id, agency.apiKey()).statusCode()).isEqualTo(204);
+        assertThat(connections.credentials(id)).isEmpty();
     }
 
     @Test
