@@ -208,45 +208,56 @@ public class SyncStateMachine {
         return updated == 1;
     }
 
+    /**
+     * The claim and its attempt row in ONE statement (a data-modifying CTE, atomic on its own): no transaction of
+     * four round trips on every push. The attempt is inserted only when the update took the job.
+     */
     private Optional<Claim> claim(long jobId, Status from, Long token, String extraSet) {
-        return tx.execute(s -> {
-            List<Map<String, Object>> rows = sql.queryForList("update sync_logs set status = 'running', updated_at = now(),"
-                    + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet
-                    + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token")
-                    + " returning retry_count, max_retries, lease_token",
-                    new MapSqlParameterSource("id", jobId).addValue("from", from.name()).addValue("token", token)
-                            .addValue("me", instances.id()));
-            if (rows.isEmpty()) {
-                log.debug("Sync job {} not claimed: it is not {}{} (another worker has it, or it was finished)", jobId, from,
-                        token == null ? "" : " under lease token " + token);
-                return Optional.<Claim>empty();
-            }
-            Integer attempt = sql.queryForObject("""
-                    insert into sync_attempts (sync_log_id, attempt_number)
-                    select :id, coalesce(max(attempt_number), 0) + 1 from sync_attempts where sync_log_id = :id
-                    returning attempt_number""", new MapSqlParameterSource("id", jobId), Integer.class);
-            Map<String, Object> row = rows.get(0);
-            return Optional.of(new Claim(jobId, attempt, ((Number) row.get("retry_count")).intValue(),
-                    ((Number) row.get("max_retries")).intValue(), ((Number) row.get("lease_token")).longValue()));
-        });
+        List<Map<String, Object>> rows = sql.queryForList("with claimed as (update sync_logs set status = 'running', updated_at = now(),"
+                + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet
+                + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token")
+                + " returning id, retry_count, max_retries, lease_token), " + """
+                attempt as (insert into sync_attempts (sync_log_id, attempt_number)
+                            select c.id, coalesce((select max(a.attempt_number) from sync_attempts a where a.sync_log_id = c.id), 0) + 1
+                              from claimed c
+                            returning attempt_number)
+                select c.retry_count, c.max_retries, c.lease_token, a.attempt_number from claimed c cross join attempt a""",
+                new MapSqlParameterSource("id", jobId).addValue("from", from.name()).addValue("token", token)
+                        .addValue("me", instances.id()));
+        if (rows.isEmpty()) {
+            log.debug("Sync job {} not claimed: it is not {}{} (another worker has it, or it was finished)", jobId, from,
+                    token == null ? "" : " under lease token " + token);
+            return Optional.empty();
+        }
+        Map<String, Object> row = rows.get(0);
+        return Optional.of(new Claim(jobId, ((Number) row.get("attempt_number")).intValue(), ((Number) row.get("retry_count")).intValue(),
+                ((Number) row.get("max_retries")).intValue(), ((Number) row.get("lease_token")).longValue()));
     }
 
+    /**
+     * The transition under the claim's token and the close of its attempt in ONE statement (as {@link #claim}); the
+     * attempt is closed only when the transition applied.
+     */
     private boolean finish(Claim claim, Status from, Status to, String extraSet, String outcome,
                            Integer httpStatus, String error, MapSqlParameterSource p) {
         long jobId = claim.jobId();
-        int attempt = claim.attemptNumber();
-        return Boolean.TRUE.equals(tx.execute(s -> {
-            p.addValue("error", truncate(error));
-            if (!transition(jobId, claim.token(), from, to, extraSet, p)) {
-                return false;
-            }
-            sql.update("""
-                    update sync_attempts set finished_at = now(), outcome = :outcome, http_status = :status, error = :error
-                    where sync_log_id = :id and attempt_number = :attempt""",
-                    new MapSqlParameterSource("id", jobId).addValue("attempt", attempt).addValue("outcome", outcome)
-                            .addValue("status", httpStatus).addValue("error", truncate(error)));
-            return true;
-        }));
+        if (!isLegal(from, to)) {
+            log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
+            return false;
+        }
+        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", claim.token())
+                .addValue("attempt", claim.attemptNumber()).addValue("outcome", outcome).addValue("status", httpStatus)
+                .addValue("error", truncate(error));
+        boolean moved = Boolean.TRUE.equals(sql.queryForObject("with moved as (update sync_logs set status = :to, updated_at = now()"
+                + extraSet + " where id = :id and " + STATUS_IS_FROM + " and lease_token = :token returning id), " + """
+                closed as (update sync_attempts set finished_at = now(), outcome = :outcome, http_status = :status, error = :error
+                            where sync_log_id in (select id from moved) and attempt_number = :attempt)
+                select exists (select 1 from moved)""", p, Boolean.class));
+        if (!moved) {
+            log.debug("Transition {} -> {} of sync job {} not applied: the job is not {} under lease token {} (a stale worker: "
+                    + "the job was taken over)", from, to, jobId, from, claim.token());
+        }
+        return moved;
     }
 
     static String truncate(String s) {
