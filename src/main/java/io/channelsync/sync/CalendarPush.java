@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -102,12 +103,15 @@ public class CalendarPush {
         return states;
     }
 
+    /** The call's nights as pushed: one statement for the batch (one row array per column), not one per night. */
     private void record(UUID mappingId, String target, List<CalendarDay> days) {
-        sql.batchUpdate("""
-                insert into pushed_days (mapping_id, day, state) values (:mapping, :day, :state)
+        sql.update("""
+                insert into pushed_days (mapping_id, day, state)
+                select :mapping, d.day, d.state from unnest(:days, :states) as d(day, state)
                 on conflict (mapping_id, day) do update set state = excluded.state, pushed_at = now()""",
-                days.stream().map(day -> new MapSqlParameterSource("mapping", mappingId).addValue("day", Date.valueOf(day.date()))
-                        .addValue("state", state(target, day))).toArray(MapSqlParameterSource[]::new));
+                new MapSqlParameterSource("mapping", mappingId)
+                        .addValue("days", new SqlArrayValue("date", days.stream().map(day -> Date.valueOf(day.date())).toArray()))
+                        .addValue("states", new SqlArrayValue("text", days.stream().map(day -> state(target, day)).toArray())));
     }
 
     /**
