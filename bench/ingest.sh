@@ -16,7 +16,8 @@
 #  5. poll: 50 new Booking.com reservations/s for 60 s in the stub's reservation queue, polled every second (Booking.com's
 #     5 s pause after an acknowledgement applies); from the poll that fetched each to its Airbnb calendar PUT at the stub;
 #     after a warm-up round of BENCH_POLL_WARM_SECONDS (60) at the same rate (a cold JIT compiling the poll's code took a
-#     third of the service's CPU in the first minute), printed but not the figure.
+#     third of the service's CPU in the first minute), printed but not the figure; per GET, its size and the rate its
+#     messages were stored and pushed at; then pgbench's single-row insert on the same database as the run's reference.
 # Figures go to stdout and target/bench/ (wrk outputs, service log, JFR recording of the first measured round).
 #
 # Environment: BENCH_SECONDS (20) and BENCH_ROUNDS (2) per intake round; BENCH_PROPAGATION_SECONDS (60); BENCH_POLL_WARM_SECONDS (60); BENCH_JFR=1 records the first measured
@@ -111,6 +112,15 @@ intake() { # PHASE: the shared script, then the p50s it does not print, then the
   [ "$stored" -ge "$accepted" ] || { echo "[$PHASE] ROWS MISSING: $((accepted - stored)) acknowledged events have no row" >&2; exit 1; }
 }
 
+# The same machine's speed now, for phases the shared script does not measure against a reference (absolute figures
+# drift here from one hour to the next): pgbench's single-row insert, as the shared script runs it, on a scratch table
+reference_tps() {
+  psql -q -d $DB -c "create table if not exists bench_reference (id bigserial primary key, v text)"
+  echo "insert into bench_reference (v) values ('x');" >"$OUT/reference.sql"
+  pgbench -n -c 16 -j 2 -T 10 -f "$OUT/reference.sql" $DB 2>&1 | awk '/^tps/ {printf "%.0f", $3}'
+  psql -q -d $DB -c "drop table bench_reference"
+}
+
 # listings 90000000..90000499 mapped through the API (once; the phases after the first find them)
 map_listings() {
   psql -tA -d $DB -c "select count(*) from channel_mappings where listing_id::bigint between 90000000 and 90000499" | grep -qx 0 &&
@@ -135,7 +145,8 @@ for phase in $PHASES; do
     poll)
       psql -tA -d $DB -c "select count(*) from channel_mappings where listing_id::bigint between 90000000 and 90000499" | grep -qx 0 &&
         java bench/ChannelBench.java map "$BASE" "$OPERATOR_KEY" 500
-      java bench/ChannelBench.java poll "$STUB" 50 "${BENCH_PROPAGATION_SECONDS:-60}" "${BENCH_POLL_WARM_SECONDS:-60}" | sed 's/^/[poll] /' ;;
+      java bench/ChannelBench.java poll "$STUB" 50 "${BENCH_PROPAGATION_SECONDS:-60}" "${BENCH_POLL_WARM_SECONDS:-60}" | sed 's/^/[poll] /'
+      echo "[poll] reference, same run: pgbench single-row insert on this database, 16 clients, 10 s, service idle: $(reference_tps) tps" ;;
   esac
 done
 echo "cores: $(nproc); $(uptime | sed 's/.*load/load/'); outputs in $OUT"
