@@ -57,7 +57,7 @@ public class ChannelConnections {
     private final ObjectMapper json;
     /**
      * Credentials already opened, by connection and sealed bytes: every push opens its connection's (AES-GCM, then
-     * JSON), 8% of the sync consumers' CPU in the poll profile (issue 12). Keyed by the sealed bytes, so new credentials
+     * JSON), 16% of the sync consumers' CPU in the poll profile (issue 12). Keyed by the sealed bytes, so new credentials
      * are opened afresh; a deleted connection is never read, so never served. Read-only trees; never logged.
      */
     private final Map<Sealed, JsonNode> opened = new ConcurrentHashMap<>();

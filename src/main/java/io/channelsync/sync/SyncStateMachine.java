@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * The sync job state machine ({@code sync_logs.status}), enforced by compare-and-set: every
- * transition is ONE conditional {@code UPDATE ... WHERE id = :id AND status = :from} in a transaction
- * together with the matching {@code sync_attempts} row. Two workers racing for the same job both
+ * transition is ONE conditional {@code UPDATE ... WHERE id = :id AND status = :from}; a claim and the end of
+ * an attempt write their {@code sync_attempts} row in the same statement (a data-modifying CTE). Two workers racing for the same job both
  * run the UPDATE; PostgreSQL serialises them on the row lock and the second finds the status
  * changed, so exactly one wins. A transition not in {@link #LEGAL} is refused and logged, never applied.
  * <pre>
@@ -81,6 +81,15 @@ public class SyncStateMachine {
 
     public static boolean isLegal(Status from, Status to) {
         return LEGAL.contains(from + ">" + to);
+    }
+
+    /** An illegal pair is refused and logged, never sent to the database. */
+    private static boolean refused(long jobId, Status from, Status to) {
+        if (isLegal(from, to)) {
+            return false;
+        }
+        log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
+        return true;
     }
 
     /**
@@ -193,8 +202,7 @@ public class SyncStateMachine {
 
     /** With a token: only if the job is still under that claim (the fencing check). */
     private boolean transition(long jobId, Long token, Status from, Status to, String extraSet, MapSqlParameterSource params) {
-        if (!isLegal(from, to)) {
-            log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
+        if (refused(jobId, from, to)) {
             return false;
         }
         MapSqlParameterSource p = params == null ? new MapSqlParameterSource() : params;
@@ -241,8 +249,7 @@ public class SyncStateMachine {
     private boolean finish(Claim claim, Status from, Status to, String extraSet, String outcome,
                            Integer httpStatus, String error, MapSqlParameterSource p) {
         long jobId = claim.jobId();
-        if (!isLegal(from, to)) {
-            log.warn("Refused illegal transition {} -> {} of sync job {}", from, to, jobId);
+        if (refused(jobId, from, to)) {
             return false;
         }
         p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", claim.token())
