@@ -197,23 +197,25 @@ public class SyncStateMachine {
     }
 
     private boolean transition(long jobId, Status from, Status to, String extraSet, MapSqlParameterSource params) {
-        return transition(jobId, null, from, to, extraSet, params);
-    }
-
-    /** With a token: only if the job is still under that claim (the fencing check). */
-    private boolean transition(long jobId, Long token, Status from, Status to, String extraSet, MapSqlParameterSource params) {
         if (refused(jobId, from, to)) {
             return false;
         }
         MapSqlParameterSource p = params == null ? new MapSqlParameterSource() : params;
-        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", token);
-        int updated = sql.update("update sync_logs set status = :to, updated_at = now()" + extraSet
-                + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token"), p);
+        p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name());
+        int updated = sql.update(move(extraSet, false), p);
         if (updated == 0) {
-            log.debug("Transition {} -> {} of sync job {} not applied: the job is not {}{}", from, to, jobId, from,
-                    token == null ? "" : " under lease token " + token + " (a stale worker: the job was taken over)");
+            log.debug("Transition {} -> {} of sync job {} not applied: the job is not {}", from, to, jobId, from);
         }
         return updated == 1;
+    }
+
+    /**
+     * The compare-and-set of {@code :from -> :to} on job {@code :id}, with {@code extraSet}; {@code fenced}: only under
+     * the claim's {@code :token} (a stale worker whose job was taken over changes nothing).
+     */
+    private static String move(String extraSet, boolean fenced) {
+        return "update sync_logs set status = :to, updated_at = now()" + extraSet
+                + " where id = :id and " + STATUS_IS_FROM + (fenced ? " and lease_token = :token" : "");
     }
 
     /**
@@ -255,8 +257,7 @@ public class SyncStateMachine {
         p.addValue("id", jobId).addValue("from", from.name()).addValue("to", to.name()).addValue("token", claim.token())
                 .addValue("attempt", claim.attemptNumber()).addValue("outcome", outcome).addValue("status", httpStatus)
                 .addValue("error", truncate(error));
-        boolean moved = Boolean.TRUE.equals(sql.queryForObject("with moved as (update sync_logs set status = :to, updated_at = now()"
-                + extraSet + " where id = :id and " + STATUS_IS_FROM + " and lease_token = :token returning id), " + """
+        boolean moved = Boolean.TRUE.equals(sql.queryForObject("with moved as (" + move(extraSet, true) + " returning id), " + """
                 closed as (update sync_attempts set finished_at = now(), outcome = :outcome, http_status = :status, error = :error
                             where sync_log_id in (select id from moved) and attempt_number = :attempt)
                 select exists (select 1 from moved)""", p, Boolean.class));
