@@ -214,8 +214,12 @@ public class SyncStateMachine {
      * the claim's {@code :token} (a stale worker whose job was taken over changes nothing).
      */
     private static String move(String extraSet, boolean fenced) {
-        return "update sync_logs set status = :to, updated_at = now()" + extraSet
-                + " where id = :id and " + STATUS_IS_FROM + (fenced ? " and lease_token = :token" : "");
+        return "update sync_logs set status = :to, updated_at = now()" + extraSet + onlyIf(fenced);
+    }
+
+    /** The condition of every compare-and-set: job {@code :id} still in {@code :from}, and if fenced under {@code :token}. */
+    private static String onlyIf(boolean fenced) {
+        return " where id = :id and " + STATUS_IS_FROM + (fenced ? " and lease_token = :token" : "");
     }
 
     /**
@@ -224,8 +228,7 @@ public class SyncStateMachine {
      */
     private Optional<Claim> claim(long jobId, Status from, Long token, String extraSet) {
         List<Map<String, Object>> rows = sql.queryForList("with claimed as (update sync_logs set status = 'running', updated_at = now(),"
-                + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet
-                + " where id = :id and " + STATUS_IS_FROM + (token == null ? "" : " and lease_token = :token")
+                + " owner = :me, lease_token = lease_token + 1, next_attempt_at = null" + extraSet + onlyIf(token != null)
                 + " returning id, retry_count, max_retries, lease_token), " + """
                 attempt as (insert into sync_attempts (sync_log_id, attempt_number)
                             select c.id, coalesce((select max(a.attempt_number) from sync_attempts a where a.sync_log_id = c.id), 0) + 1
